@@ -1,0 +1,52 @@
+# The two commands of the README are `make run` and `make test`; the rest are for developers.
+PYTHON_ENV := .venv/bin/python
+MANAGE := $(PYTHON_ENV) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev worker beat lint format lock messages bench check-deploy
+
+## run: install, migrate, load the demo, serve http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set)
+run: install-dev
+	DEBUG=1 $(MANAGE) migrate --no-input
+	DEBUG=1 $(MANAGE) demo
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+## test: install, then run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+test: install-dev
+	$(PYTHON_ENV) -m pytest $(PYTEST_ARGS)
+
+install:
+	scripts/bootstrap.sh requirements.lock
+
+install-dev:
+	scripts/bootstrap.sh requirements-dev.lock
+
+## worker / beat: the Celery processes of the full stack (REDIS_URL must be set)
+worker:
+	.venv/bin/celery -A aptic worker --loglevel=INFO
+
+beat:
+	.venv/bin/celery -A aptic beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+## lock: re-pin the dependencies after editing pyproject.toml
+lock:
+	uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes --extra dev -o requirements-dev.lock
+	uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes -c requirements-dev.lock -o requirements.lock
+
+## messages: extract and compile the translations (needs gettext)
+messages:
+	DEBUG=1 $(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore '.tools/*'
+	DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore '.tools/*'
+
+## bench: the benchmarks of bench/ (figures and ratios to their reference)
+bench: install-dev
+	$(PYTHON_ENV) -m bench

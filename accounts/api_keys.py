@@ -1,0 +1,62 @@
+"""API-key authentication for other tools: ``Authorization: Api-Key aptic_<prefix>_<secret>``."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from accounts.models import ApiKey
+
+KEYWORD = "Api-Key"
+
+
+class ApiKeyUser:
+    """Stands in for ``request.user`` when a tool calls with a key: authenticated, never staff."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+    id = None
+
+    def __init__(self, api_key: ApiKey):
+        self.api_key = api_key
+
+    def __str__(self):
+        return f"API key {self.api_key.prefix}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(f"{KEYWORD} "):
+            return None
+        raw_key = header[len(KEYWORD) + 1 :].strip()
+        try:
+            api_key = ApiKey.objects.select_related("organisation").get(
+                key_hash=ApiKey.hash(raw_key), revoked_at__isnull=True
+            )
+        except ApiKey.DoesNotExist as exc:
+            raise exceptions.AuthenticationFailed(
+                _("Clé d'API inconnue ou révoquée."), code="invalid_api_key"
+            ) from exc
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+        return ApiKeyUser(api_key), api_key
+
+    def authenticate_header(self, request):
+        return KEYWORD
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = ApiKeyAuthentication
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": _("« Api-Key <clé> » : une clé créée par l'administrateur de l'organisation."),
+        }

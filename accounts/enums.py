@@ -1,0 +1,23 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    COMMANDITAIRE = "commanditaire", _("Commanditaire")
+    DISTRIBUTEUR = "distributeur", _("Distributeur")
+    STRUCTURE = "structure", _("Structure")
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", _("Administrateur")
+    MEMBER = "member", _("Membre")
+    # Only in a structure: a person who delivers services at a lieu and validates cheques.
+    MEDIATEUR = "mediateur", _("Médiateur")
+
+
+class StaffRole(models.TextChoices):
+    """The cooperative's staff roles. Each one is a Django group of the same name (its admin permissions)."""
+
+    QUALIFICATION = "qualification", _("Qualification")
+    FINANCE = "finance", _("Finance")
+    SUPPORT = "support", _("Support")

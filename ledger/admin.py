@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from ledger.models import Account, Leg, Transaction
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LegInline(admin.TabularInline):
+    model = Leg
+    fields = ["account", "party", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "__str__", "kind"]
+
+
+@admin.register(Transaction)
+class TransactionAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "kind", "reference", "memo", "created_by"]
+    list_filter = ["kind"]
+    search_fields = ["reference", "memo"]
+    date_hierarchy = "occurred_at"
+    inlines = [LegInline]

@@ -1,0 +1,98 @@
+"""The double-entry journal. It knows no domain: other apps post to it through ``ledger.services``.
+
+Signs: a leg's ``amount`` is in cents, positive for a debit, negative for a credit. The legs of a
+transaction sum to zero. Rows are never updated nor deleted: a correction is a new transaction. On
+PostgreSQL both rules are enforced by triggers (migration 0002); everywhere, by the model and services.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledger.enums import AccountCode, AccountKind
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the ledger is append-only: no update")
+
+    def delete(self):
+        raise AppendOnlyError("the ledger is append-only: no delete")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the ledger is append-only: no update")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the ledger is append-only: no delete")
+
+
+class Account(models.Model):
+    code = models.CharField(_("code"), max_length=40, unique=True, choices=AccountCode.choices)
+    kind = models.CharField(_("nature"), max_length=20, choices=AccountKind.choices)
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.get_code_display()
+
+    @property
+    def credit_normal(self) -> bool:
+        """Liabilities and revenue grow with credits: their natural balance is minus the sum of legs."""
+        return self.kind in (AccountKind.LIABILITY, AccountKind.REVENUE)
+
+
+class Transaction(AppendOnlyModel):
+    kind = models.CharField(_("nature"), max_length=64, db_index=True)
+    reference = models.CharField(_("référence"), max_length=100, db_index=True)
+    memo = models.CharField(_("libellé"), max_length=255, blank=True)
+    occurred_at = models.DateTimeField(_("date de valeur"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # A service that may run twice (a retried task) names its posting: the second one is refused.
+    idempotency_key = models.CharField(max_length=150, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("écriture")
+        verbose_name_plural = _("écritures")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.reference}"
+
+
+class Leg(AppendOnlyModel):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
+    # The funder, distributor or structure this line is about (sub-ledger), if any.
+    party = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_legs"
+    )
+    amount = models.BigIntegerField(_("montant (centimes, débit > 0)"))
+
+    class Meta:
+        verbose_name = _("ligne d'écriture")
+        verbose_name_plural = _("lignes d'écriture")
+        constraints = [models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_leg_amount_not_zero")]
+        indexes = [models.Index(fields=["account", "party"])]
+
+    def __str__(self):
+        return f"{self.account_id} {self.amount:+d}"

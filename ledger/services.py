@@ -1,0 +1,123 @@
+"""Posting to the journal and reading balances. The only way other apps touch the ledger."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+
+from ledger.enums import ACCOUNT_KINDS, AccountCode
+from ledger.models import Account, Leg, Transaction
+
+
+class UnbalancedTransaction(ValueError):
+    """Debits and credits differ: nothing is written."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    account: str
+    amount: int  # cents, debit > 0, credit < 0
+    party: object | None = None  # accounts.Organisation
+
+    def __post_init__(self):
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise TypeError("ledger amounts are integer cents")
+
+
+def debit(account: str, cents: int, party=None) -> Entry:
+    return Entry(account, cents, party)
+
+
+def credit(account: str, cents: int, party=None) -> Entry:
+    return Entry(account, -cents, party)
+
+
+def chart_ensure() -> None:
+    """Create the accounts of the chart that are missing (post_migrate; idempotent)."""
+    existing = set(Account.objects.values_list("code", flat=True))
+    Account.objects.bulk_create(
+        [Account(code=code, kind=kind) for code, kind in ACCOUNT_KINDS.items() if code not in existing]
+    )
+
+
+def _account_ids(codes: Iterable[str]) -> dict[str, int]:
+    codes = set(codes)
+    ids = dict(Account.objects.filter(code__in=codes).values_list("code", "id"))
+    if missing := codes - ids.keys():
+        unknown = missing - set(AccountCode.values)
+        if unknown:
+            raise ValueError(f"unknown ledger accounts: {sorted(unknown)}")
+        chart_ensure()
+        ids = dict(Account.objects.filter(code__in=codes).values_list("code", "id"))
+    return ids
+
+
+def transaction_post(
+    *,
+    kind: str,
+    reference: str,
+    entries: Iterable[Entry],
+    occurred_at: datetime | None = None,
+    by=None,
+    memo: str = "",
+    idempotency_key: str | None = None,
+) -> Transaction:
+    """Write one balanced transaction. Zero lines are dropped; the rest must sum to zero.
+
+    With ``idempotency_key``, posting the same key again returns the first transaction unchanged.
+    Call it inside the transaction of the change it records, so both commit or neither does.
+    """
+    entries = [entry for entry in entries if entry.amount != 0]
+    if len(entries) < 2:
+        raise UnbalancedTransaction("a transaction needs at least two non-zero lines")
+    total = sum(entry.amount for entry in entries)
+    if total != 0:
+        raise UnbalancedTransaction(f"debits and credits differ by {total} cents")
+
+    if idempotency_key and (done := Transaction.objects.filter(idempotency_key=idempotency_key).first()):
+        return done
+    account_ids = _account_ids(entry.account for entry in entries)
+    fields = {"kind": kind, "reference": reference, "memo": memo, "created_by": by, "idempotency_key": idempotency_key}
+    if occurred_at is not None:
+        fields["occurred_at"] = occurred_at
+    try:
+        with transaction.atomic():
+            txn = Transaction.objects.create(**fields)
+            Leg.objects.bulk_create(
+                Leg(transaction=txn, account_id=account_ids[entry.account], party=entry.party, amount=entry.amount)
+                for entry in entries
+            )
+    except IntegrityError:
+        if idempotency_key and (done := Transaction.objects.filter(idempotency_key=idempotency_key).first()):
+            return done
+        raise
+    return txn
+
+
+def account_balance(account: str, *, party=None, at: datetime | None = None, kinds: Iterable[str] = ()) -> int:
+    """The natural balance of ``account`` in cents (credits count positive on liabilities and revenue).
+
+    ``party`` restricts to one organisation's sub-ledger; ``at`` gives the balance at that moment
+    (transactions whose value date is at or before it); ``kinds`` keeps only transactions of those kinds
+    (the flow of one activity, e.g. what settlements paid out of the bank).
+    """
+    account_row = Account.objects.filter(code=account).first()
+    if account_row is None:
+        return 0
+    legs = Leg.objects.filter(account=account_row)
+    if party is not None:
+        legs = legs.filter(party=party)
+    if at is not None:
+        legs = legs.filter(transaction__occurred_at__lte=at)
+    if kinds:
+        legs = legs.filter(transaction__kind__in=list(kinds))
+    total = legs.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
+    return -total if account_row.credit_normal else total
+
+
+def journal_is_balanced() -> bool:
+    """True when the whole journal sums to zero (a cheap global invariant for reports and tests)."""
+    return Leg.objects.aggregate(total=Coalesce(Sum("amount"), 0))["total"] == 0

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from territories.models import Commune, Departement, Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Departement)
+class DepartementAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "region"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "departement", "postcodes", "population", "density3"]
+    list_filter = ["density3", "departement__region"]
+    search_fields = ["code", "search_name", "name", "postcodes"]
+    readonly_fields = ["code", "name", "search_name", "departement", "postcodes", "population", "density7", "density3"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
