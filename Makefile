@@ -3,8 +3,9 @@ PYTHON_ENV := .venv/bin/python
 MANAGE := $(PYTHON_ENV) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install install-dev worker beat lint format lock messages bench check-deploy
+.PHONY: run test install install-dev worker beat lint format lock messages
 
 ## run: install, migrate, load the demo, serve http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set)
 run: install-dev
@@ -13,7 +14,8 @@ run: install-dev
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: install, then run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
-test: install-dev
+test:
+	BROWSER=1 scripts/bootstrap.sh requirements-dev.lock
 	$(PYTHON_ENV) -m pytest $(PYTEST_ARGS)
 
 install:
@@ -46,7 +48,3 @@ lock:
 messages:
 	DEBUG=1 $(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore '.tools/*'
 	DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore '.tools/*'
-
-## bench: the benchmarks of bench/ (figures and ratios to their reference)
-bench: install-dev
-	$(PYTHON_ENV) -m bench

@@ -30,15 +30,21 @@ def pytest_runtest_logreport(report):
         _skipped.append(report.nodeid)
 
 
+def _forbid_skips() -> bool:
+    return os.environ.get("APTIC_FORBID_SKIPS") == "1"
+
+
 def pytest_sessionfinish(session, exitstatus):
     """CI (APTIC_FORBID_SKIPS=1) fails when any test was skipped: PostgreSQL, Redis and browser tests must run."""
-    if os.environ.get("APTIC_FORBID_SKIPS") == "1" and _skipped and session.exitstatus == 0:
+    if _forbid_skips() and _skipped and session.exitstatus == 0:
         session.exitstatus = 1
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter:
-            reporter.write_line(f"FAILED: {len(_skipped)} test(s) skipped while APTIC_FORBID_SKIPS=1:", red=True)
-            for nodeid in _skipped:
-                reporter.write_line(f"  {nodeid}", red=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _forbid_skips() and _skipped:
+        terminalreporter.write_line(f"FAILED: {len(_skipped)} test(s) skipped while APTIC_FORBID_SKIPS=1:", red=True)
+        for nodeid in _skipped:
+            terminalreporter.write_line(f"  {nodeid}", red=True)
 
 
 @pytest.fixture(autouse=True)
