@@ -53,6 +53,8 @@ else
 fi
 
 # -- 3. The virtual environment --------------------------------------------------------------------
+# Trust the machine's certificate store (a company proxy's CA, for instance), as pip does.
+if "$UV" pip sync --help 2>/dev/null | grep -q -- --system-certs; then export UV_SYSTEM_CERTS=1; else export UV_NATIVE_TLS=1; fi
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   "$UV" venv --quiet --python "$PYTHON" .venv

@@ -4,17 +4,35 @@ import csv
 import json
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from aptic.text import normalize_search
 from territories.models import Commune, Departement, Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+COMMUNE_COLUMNS = ["code", "name", "search_name", "departement_id", "postcodes", "population", "density7", "density3"]
+
+
+def _commune_rows() -> list[tuple]:
+    with (DATA_DIR / "communes_fr_2026_densite.csv").open(encoding="utf-8", newline="") as handle:
+        return [
+            (
+                row["code_insee"],
+                row["nom"],
+                normalize_search(row["nom"]),
+                row["departement_code"],
+                row["codes_postaux"],
+                int(row["population"] or 0),
+                int(row["dens7"]) if row["dens7"] else None,
+                row["densite3"],
+            )
+            for row in csv.DictReader(handle)
+        ]
 
 
 @transaction.atomic
 def territories_ensure_loaded() -> int:
-    """Load régions, départements and communes if the commune table is empty. Returns rows added."""
+    """Load régions, départements and communes if the commune table is empty. Returns communes added."""
     if Commune.objects.exists():
         return 0
     regions = json.loads((DATA_DIR / "regions.json").read_text(encoding="utf-8"))
@@ -24,19 +42,15 @@ def territories_ensure_loaded() -> int:
         [Departement(code=row["code"], name=row["nom"], region_id=row["region"]) for row in departements],
         ignore_conflicts=True,
     )
-    with (DATA_DIR / "communes_fr_2026_densite.csv").open(encoding="utf-8", newline="") as handle:
-        communes = [
-            Commune(
-                code=row["code_insee"],
-                name=row["nom"],
-                search_name=normalize_search(row["nom"]),
-                departement_id=row["departement_code"],
-                postcodes=row["codes_postaux"],
-                population=int(row["population"] or 0),
-                density7=int(row["dens7"]) if row["dens7"] else None,
-                density3=row["densite3"],
-            )
-            for row in csv.DictReader(handle)
-        ]
-    Commune.objects.bulk_create(communes, batch_size=2000)
-    return len(communes)
+    rows = _commune_rows()
+    table = Commune._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: a fresh test database (and every test that flushes it) reloads 35 000 rows in a blink.
+            with cursor.copy(f"COPY {table} ({', '.join(COMMUNE_COLUMNS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(COMMUNE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(COMMUNE_COLUMNS)}) VALUES ({placeholders})", rows)
+    return len(rows)

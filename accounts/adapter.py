@@ -1,0 +1,19 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class PlatformSite:
+    """What allauth's e-mails call ``current_site``: the platform's name, not the request's host name."""
+
+    name: str
+    domain: str
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix, email, context):
+        site = PlatformSite(name="#APTIC", domain=urlsplit(settings.SITE_URL).netloc)
+        return super().send_mail(template_prefix, email, {**context, "current_site": site})
