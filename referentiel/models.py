@@ -1,0 +1,190 @@
+"""The national catalogue of digital-mediation services ("référentiel national #APTIC").
+
+It is produced with the actors and changes over time, so it is versioned: a draft is edited, then
+published with the date from which it is in force; a published version is never edited again (a new
+draft copies it). Redemptions, lieux' offers and funders' restrictions point at the rows of the version
+in force when they were made; a service keeps its stable ``code`` from one version to the next.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aptic.text import normalize_search
+from referentiel.enums import VersionStatus
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired=False)
+
+
+class Vocabulary(models.Model):
+    """A controlled value: retired, never deleted while something refers to it."""
+
+    value = models.SlugField(_("valeur"), max_length=60, unique=True)
+    label = models.CharField(_("libellé"), max_length=150)
+    position = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(_("retiré"), default=False)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
+class Format(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("format")
+        verbose_name_plural = _("formats")
+
+
+class Public(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("public")
+        verbose_name_plural = _("publics")
+
+
+class StandardService(Vocabulary):
+    """A service of the national standard of mediation places (its ``label`` is the standard's value)."""
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("service du standard national")
+        verbose_name_plural = _("services du standard national")
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=VersionStatus.PUBLISHED)
+
+    def in_force(self, on=None) -> "Version | None":
+        """The published version in force on ``on`` (today by default), or None before the first one."""
+        on = on or timezone.localdate()
+        return self.published().filter(valid_from__lte=on).order_by("-valid_from", "-number").first()
+
+
+class Version(models.Model):
+    number = models.PositiveIntegerField(_("numéro"), unique=True)
+    label = models.CharField(_("intitulé"), max_length=200)
+    status = models.CharField(_("état"), max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    valid_from = models.DateField(_("en vigueur à partir du"), null=True, blank=True)
+    notes = models.TextField(_("notes de version"), blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("copiée de")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("version du référentiel")
+        verbose_name_plural = _("versions du référentiel")
+        ordering = ["-number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=VersionStatus.DRAFT)
+                | models.Q(valid_from__isnull=False, published_at__isnull=False),
+                name="referentiel_version_published_has_dates",
+            ),
+            models.UniqueConstraint(
+                fields=["valid_from"],
+                condition=models.Q(status=VersionStatus.PUBLISHED),
+                name="referentiel_version_one_published_per_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"v{self.number} — {self.label}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+
+class FrozenIfPublished(models.Model):
+    """Rows of a published version are immutable (the services refuse too; this is the last line)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._version_is_published():
+            raise ValidationError(_("Une version publiée du référentiel ne se modifie plus : créez un brouillon."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._version_is_published():
+            raise ValidationError(_("Une version publiée du référentiel ne se modifie plus : créez un brouillon."))
+        return super().delete(*args, **kwargs)
+
+    def _version_is_published(self) -> bool:
+        return Version.objects.filter(pk=self.version_id, status=VersionStatus.PUBLISHED).exists()
+
+
+class Category(FrozenIfPublished):
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="categories")
+    code = models.SlugField(_("code"), max_length=60)
+    label = models.CharField(_("libellé"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("catégorie")
+        verbose_name_plural = _("catégories")
+        ordering = ["version", "position", "label"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="referentiel_category_code_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+class Service(FrozenIfPublished):
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="services")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    # Stable from one version to the next: "what was the same service" is "the same code".
+    code = models.SlugField(_("code"), max_length=60)
+    label = models.CharField(_("libellé"), max_length=200)
+    search_label = models.CharField(max_length=200, db_index=True, editable=False)
+    description = models.TextField(_("description pour le public"))
+    publics = models.ManyToManyField(Public, related_name="services", verbose_name=_("publics"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée habituelle (minutes)"))
+    formats = models.ManyToManyField(Format, related_name="services", verbose_name=_("formats"))
+    cost_in_cheques = models.PositiveSmallIntegerField(_("coût en chèques"), default=1)
+    standard_services = models.ManyToManyField(
+        StandardService, related_name="services", verbose_name=_("services du standard national")
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["version", "category__position", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="referentiel_service_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(cost_in_cheques__gte=1), name="referentiel_service_cost_at_least_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1), name="referentiel_service_duration_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.search_label = normalize_search(self.label)
+        super().save(*args, **kwargs)
