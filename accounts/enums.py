@@ -21,3 +21,15 @@ class StaffRole(models.TextChoices):
     QUALIFICATION = "qualification", _("Qualification")
     FINANCE = "finance", _("Finance")
     SUPPORT = "support", _("Support")
+
+
+class LegalForm(models.TextChoices):
+    ASSOCIATION = "association", _("Association")
+    SCOP = "scop", _("SCOP")
+    SCIC = "scic", _("SCIC")
+    CAE = "cae", _("Coopérative d'activités et d'emploi (CAE)")
+    GROUPEMENT_EMPLOYEURS = "groupement_employeurs", _("Groupement d'employeurs")
+    COLLECTIVITE = "collectivite", _("Collectivité territoriale")
+    ETABLISSEMENT_PUBLIC = "etablissement_public", _("Établissement public")
+    ENTREPRISE = "entreprise", _("Entreprise")
+    AUTRE = "autre", _("Autre")

@@ -18,7 +18,7 @@ class OrganisationCreateForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["kind", "name", "siret", "address", "postcode", "city", "email", "phone"]
+        fields = ["kind", "name", "legal_form", "siret", "address", "postcode", "city", "email", "phone"]
 
 
 class ApiKeyCreateForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
 
-from accounts.enums import MembershipRole, OrganisationKind
+from accounts.enums import LegalForm, MembershipRole, OrganisationKind
 
 
 class UserManager(DjangoUserManager):
@@ -63,6 +63,7 @@ class Organisation(models.Model):
 
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     name = models.CharField(_("nom"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=30, choices=LegalForm.choices, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     vat_number = models.CharField(_("n° de TVA intracommunautaire"), max_length=20, blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)

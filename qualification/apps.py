@@ -5,7 +5,20 @@ class QualificationConfig(AppConfig):
     name = "qualification"
     verbose_name = "Qualification"
     staff_permissions = {
-        "qualification": ["view_lieu", "add_lieu", "change_lieu"],
-        "support": ["view_lieu"],
-        "finance": ["view_lieu"],
+        "qualification": [
+            f"{action}_{model}"
+            for model in (
+                "lieu",
+                "mediateur",
+                "application",
+                "applicationmessage",
+                "applicationdocument",
+                "qualification",
+                "mediateurqualification",
+                "transition",
+            )
+            for action in ("view", "change", "add")
+        ],
+        "support": ["view_lieu", "view_mediateur", "view_application", "view_qualification"],
+        "finance": ["view_lieu", "view_qualification"],
     }
