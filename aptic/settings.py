@@ -122,6 +122,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "aptic.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "expire-qualifications": {
+        "task": "qualification.tasks.expire_qualifications",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "remind-renewals": {"task": "qualification.tasks.remind_renewals", "schedule": crontab(hour=8, minute=0)},
 }
 
 # --- People ---------------------------------------------------------------------------------------

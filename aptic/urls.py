@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
+    path("", include("qualification.urls")),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -248,6 +248,7 @@ class Qualification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     reminded_at = models.DateTimeField(_("relance de renouvellement envoyée le"), null=True, blank=True)
     certificate = models.FileField(_("attestation"), blank=True)
+    certificate_sent_at = models.DateTimeField(_("attestation envoyée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("qualification de lieu")
@@ -343,3 +344,8 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        choices = ApplicationStatus if self.application_id else QualificationStatus
+        return dict(choices.choices).get(self.to_status, self.to_status)

@@ -43,3 +43,24 @@ def mediateur_qualification_on(*, user, lieu: Lieu, on: datetime.date | None = N
         .select_related("mediateur", "qualification")
         .first()
     )
+
+
+def applications_visible_to(access):
+    """Staff of the qualification team see every application; a structure sees its own; others none."""
+    from accounts.enums import StaffRole
+    from qualification.models import Application
+
+    applications = Application.objects.select_related("structure", "lieu__commune")
+    if access.has_staff_role(StaffRole.QUALIFICATION) or access.has_staff_role(StaffRole.SUPPORT):
+        return applications
+    if access.is_structure:
+        return applications.filter(structure=access.organisation)
+    return applications.none()
+
+
+def qualifications_of_structure(structure):
+    return (
+        Qualification.objects.filter(lieu__structure=structure)
+        .select_related("lieu__commune", "application")
+        .order_by("lieu__name", "-valid_from")
+    )

@@ -1,0 +1,1 @@
+"""Writes of the qualification app: applications (``applications.py``) and qualifications (``qualifications.py``)."""
