@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import URLField
 from qualification.enums import (
     ApplicationKind,
     ApplicationStatus,
@@ -48,7 +49,7 @@ class Lieu(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("e-mail de contact"), blank=True)
-    website = models.URLField(_("site web"), blank=True)
+    website = URLField(_("site web"), blank=True)
     opening_hours = models.CharField(
         _("horaires d'ouverture"),
         max_length=255,
@@ -60,8 +61,8 @@ class Lieu(models.Model):
     accessibility = models.TextField(
         _("accessibilité"), blank=True, help_text=_("Accès en fauteuil, boucle magnétique, langues parlées…")
     )
-    accessibility_url = models.URLField(_("fiche Accès libre"), blank=True)
-    appointment_url = models.URLField(_("prise de rendez-vous en ligne"), blank=True)
+    accessibility_url = URLField(_("fiche Accès libre"), blank=True)
+    appointment_url = URLField(_("prise de rendez-vous en ligne"), blank=True)
     # The offer: services of the référentiel (rows of the version in force when chosen) and formats.
     services = models.ManyToManyField(
         "referentiel.Service", blank=True, related_name="lieux", verbose_name=_("services proposés")
