@@ -267,6 +267,14 @@ class Qualification(models.Model):
     def __str__(self):
         return f"{self.lieu} ({self.get_status_display()}, {self.valid_from} → {self.valid_until})"
 
+    RENEWAL_WINDOW_DAYS = 90
+
+    @property
+    def renewable(self) -> bool:
+        """Renewal opens three months before the end of an active qualification."""
+        days_left = (self.valid_until - timezone.localdate()).days
+        return self.status == QualificationStatus.ACTIVE and days_left <= self.RENEWAL_WINDOW_DAYS
+
 
 class MediateurQualification(models.Model):
     """A médiateur's qualification to deliver services and redeem cheques at their lieu."""

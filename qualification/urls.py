@@ -44,6 +44,7 @@ urlpatterns = [
     path("equipe/candidatures/<int:pk>/refuser/", staff.application_reject, name="staff-application-reject"),
     path("equipe/candidatures/<int:pk>/message/", staff.application_message, name="staff-application-message"),
     path("equipe/qualifications/", staff.qualifications, name="staff-qualifications"),
+    path("equipe/rapports/statuts/", staff.report, name="staff-status-report"),
     path(
         "equipe/qualifications/<int:pk>/<slug:action>/", staff.qualification_change, name="staff-qualification-change"
     ),

@@ -92,6 +92,16 @@ def application_start_renewal(*, qualification: Qualification, by: User) -> Appl
     existing = Application.objects.filter(renewal_of=qualification).exclude(status=ApplicationStatus.REJECTED).first()
     if existing is not None:
         return existing
+    if not qualification.renewable:
+        raise BusinessError(
+            _("Le renouvellement s'ouvre trois mois avant la fin de la qualification (le %(date)s).")
+            % {
+                "date": (
+                    qualification.valid_until - datetime.timedelta(days=Qualification.RENEWAL_WINDOW_DAYS)
+                ).strftime("%d/%m/%Y")
+            },
+            code="renewal_not_open",
+        )
     application = Application.objects.create(
         structure=lieu.structure, lieu=lieu, kind=ApplicationKind.RENEWAL, renewal_of=qualification, created_by=by
     )

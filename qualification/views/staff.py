@@ -275,3 +275,32 @@ def _change(request, call, done) -> None:
         messages.error(request, error.message)
     else:
         messages.success(request, done)
+
+
+@access_required(staff_roles=(StaffRole.QUALIFICATION, StaffRole.SUPPORT, StaffRole.FINANCE))
+def report(request):
+    """Who delivers the services: the mix of employment statuses per structure, service civique flagged."""
+    from accounts.models import Organisation
+    from qualification.models import Mediateur
+
+    live = MediateurQualification.objects.filter(status=QualificationStatus.ACTIVE)
+    structures = []
+    for structure in Organisation.objects.filter(mediateurs__isnull=False).distinct().order_by("name"):
+        statuses = Mediateur.objects.filter(structure=structure).values_list("employment_status", flat=True)
+        structures.append(
+            {
+                "structure": structure,
+                "mix": status_mix(statuses),
+                "qualified": live.filter(mediateur__structure=structure).count(),
+                "flagged": live.filter(mediateur__structure=structure, flagged=True).count(),
+            }
+        )
+    return render(
+        request,
+        "qualification/staff/report.html",
+        {
+            "structures": structures,
+            "overall": status_mix(Mediateur.objects.values_list("employment_status", flat=True)),
+            "flagged_total": live.filter(flagged=True).count(),
+        },
+    )

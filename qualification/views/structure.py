@@ -32,6 +32,8 @@ STEPS = [
 
 def _steps(application, missing):
     missing_steps = {step for step, _message in missing}
+    if application.lieu is None:  # nothing can be said of the offer nor the people before the lieu exists
+        missing_steps |= {"services", "mediateurs"}
     renewal = application.kind == "renewal"
     return [
         {
@@ -101,7 +103,11 @@ def application_new(request):
 @structure_admin
 def qualification_renew(request, pk):
     qualification = get_object_or_404(Qualification, pk=pk, lieu__structure=request.access.organisation)
-    application = services.application_start_renewal(qualification=qualification, by=request.user)
+    try:
+        application = services.application_start_renewal(qualification=qualification, by=request.user)
+    except BusinessError as error:
+        messages.error(request, error.message)
+        return redirect("qualifications")
     return redirect("application", pk=application.pk)
 
 

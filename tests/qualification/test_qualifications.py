@@ -164,3 +164,13 @@ def test_one_live_qualification_per_lieu_is_a_database_rule(reviewer):
             valid_from=qualification.valid_from,
             valid_until=qualification.valid_until,
         )
+
+
+def test_renewal_opens_three_months_before_the_end(reviewer):
+    user, qualification = _qualified(reviewer)
+    with pytest.raises(BusinessError) as refusal:
+        services.application_start_renewal(qualification=qualification, by=user)
+    assert refusal.value.code == "renewal_not_open"
+    assert not qualification.renewable
+    with time_machine.travel(qualification.valid_until - datetime.timedelta(days=90)):
+        assert qualification.renewable

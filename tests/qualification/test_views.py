@@ -167,3 +167,19 @@ def test_staff_suspend_a_qualification_with_a_reason(client):
         ).status_code
         == 404
     )
+
+
+def test_the_status_report_shows_the_mix_and_flags_service_civique(client):
+    from qualification.enums import EmploymentStatus
+
+    user, application = complete_application(
+        statuses=(EmploymentStatus.SALARIE, EmploymentStatus.SERVICE_CIVIQUE, EmploymentStatus.BENEVOLE)
+    )
+    services.application_submit(application=application, by=user)
+    reviewer = staff_user(StaffRole.QUALIFICATION)
+    civique = application.lieu.mediateurs.get(employment_status=EmploymentStatus.SERVICE_CIVIQUE)
+    services.application_approve(application=application, by=reviewer, service_civique_accepted={civique.pk})
+    client.force_login(staff_user(StaffRole.FINANCE))
+    text = page_text(client.get(reverse("staff-status-report")))
+    assert "Salarié·e de la structure : 1" in text and "Bénévole : 1" in text
+    assert "1 volontaire en service civique qualifié (signalé)." in text
