@@ -19,6 +19,7 @@ urlpatterns = [
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
     path("", include("qualification.urls")),
+    path("", include("settlement.urls")),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

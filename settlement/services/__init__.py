@@ -1,0 +1,1 @@
+"""Writes of the settlement app: bank accounts, Mutations choices, monthly runs."""
