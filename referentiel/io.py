@@ -311,7 +311,7 @@ class _Checker:
         number = int(text)
         if not minimum <= number <= maximum:
             errors.append(
-                _("%(label)s doit être comprise entre %(min)s et %(max)s (lu : %(value)s)")
+                _("%(label)s doit être un nombre entre %(min)s et %(max)s (lu : %(value)s)")
                 % {"label": label, "min": minimum, "max": maximum, "value": number}
             )
             return None

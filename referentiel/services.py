@@ -10,6 +10,7 @@ database triggers refuse it too (``referentiel/sql.py``). Each transition writes
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -47,8 +48,19 @@ def _log(*, version: Version, from_status: str, to_status: str, by: User | None,
     )
 
 
+def _full_clean(instance) -> None:
+    """Model validation as a refusal a person can read (the admin's forms check the same before)."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise BusinessError(" ".join(error.messages), code="invalid") from None
+
+
 def _locked(version: Version) -> Version:
-    return Version.objects.select_for_update().get(pk=version.pk)
+    """Lock the version's row, then bring the caller's instance up to date (it is the one returned)."""
+    Version.objects.select_for_update().filter(pk=version.pk).first()
+    version.refresh_from_db()
+    return version
 
 
 def _ensure_draft(version: Version) -> None:
@@ -91,7 +103,7 @@ def version_create(
         based_on=based_on,
         created_by=_actor(by),
     )
-    version.full_clean()
+    _full_clean(version)
     version.save()
     _log(version=version, from_status="", to_status=VersionStatus.DRAFT, by=by, reason=reason)
     audit_record(
@@ -189,7 +201,7 @@ def version_update(
     if changed:
         for field, value in changed.items():
             setattr(version, field, value)
-        version.full_clean()
+        _full_clean(version)
         version.save(update_fields=list(changed))
         audit_record(
             action="referentiel.version.changed",
@@ -338,7 +350,7 @@ def category_save(*, category: Category, by: User | None) -> Category:
     _ensure_draft(version)
     _ensure_same_stored_version(category)
     created = category.pk is None
-    category.full_clean()
+    _full_clean(category)
     category.save()
     audit_record(
         action="referentiel.category.created" if created else "referentiel.category.changed",
@@ -388,7 +400,7 @@ def service_save(
     _ensure_draft(version)
     _ensure_same_stored_version(service)
     created = service.pk is None
-    service.full_clean()
+    _full_clean(service)
     service.save()
     for field, values in (("publics", publics), ("formats", formats), ("standard_services", standard_services)):
         if values is not None:
