@@ -1,8 +1,7 @@
 """Public API of the référentiel (no key needed): its published versions and the services of one of them."""
 
 import django_filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
@@ -81,11 +80,6 @@ class ServiceSerializer(serializers.ModelSerializer):
         }
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VersionNumberFilter(django_filters.NumberFilter):
-    pass
-
-
 class ServiceFilter(django_filters.FilterSet):
     category = django_filters.CharFilter(
         field_name="category__code", label="Code de la catégorie (par exemple « demarches »)."
@@ -102,8 +96,8 @@ class ServiceFilter(django_filters.FilterSet):
             "Recherche dans le libellé du service ou de sa catégorie ; les accents et les majuscules sont ignorés."
         ),
     )
-    version = VersionNumberFilter(
-        method="filter_unchanged",
+    version = django_filters.NumberFilter(
+        method="filter_version",
         label="Numéro d'une version publiée. Par défaut : la version en vigueur à la date demandée.",
     )
     date = django_filters.DateFilter(
@@ -117,6 +111,9 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_unchanged(self, queryset, name, value):
         return queryset  # applied in filter_queryset, which chooses the version first
+
+    def filter_version(self, queryset, name, value: int):
+        return queryset  # the same (the type hint documents the parameter as an integer)
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

@@ -8,10 +8,12 @@ database triggers refuse it too (``referentiel/sql.py``). Each transition writes
 """
 
 import datetime
+import zlib
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -71,11 +73,20 @@ def _ensure_draft(version: Version) -> None:
         )
 
 
+# Numbering drafts and publishing are serialised on this lock (PostgreSQL advisory lock, held until the
+# transaction ends). SQLite needs none: its writers already run one at a time (BEGIN IMMEDIATE).
+VERSIONS_LOCK = zlib.crc32(b"referentiel.versions")
+
+
+def _lock_versions() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERSIONS_LOCK])
+
+
 def _next_number() -> int:
-    # Lock the highest row so that two drafts created at the same time do not take the same number (the
-    # unique constraint would refuse the second one anyway).
-    last = Version.objects.select_for_update().order_by("-number").first()
-    return (last.number if last else 0) + 1
+    _lock_versions()
+    return (Version.objects.aggregate(top=Max("number"))["top"] or 0) + 1
 
 
 # --- Versions -------------------------------------------------------------------------------------
@@ -252,10 +263,7 @@ def version_publish(
     *, version: Version, valid_from: datetime.date | None, by: User | None, reason: str = ""
 ) -> Version:
     """Publish a draft from ``valid_from``: it becomes immutable and, from that date, the version in force."""
-    last_published = Version.objects.published().order_by("-valid_from").first()
-    if last_published is not None:
-        # Publications are serialised on the latest published version: the date check below stays true.
-        Version.objects.select_for_update().filter(pk=last_published.pk).first()
+    _lock_versions()  # one publication at a time: the date checks below stay true when it commits
     version = _locked(version)
     if version.is_published:
         raise AlreadyDone(

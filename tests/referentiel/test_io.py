@@ -70,7 +70,9 @@ def test_json_export_import_export_gives_the_same_content(v1, staff):
 
 def test_csv_export_import_export_gives_the_same_bytes_even_with_an_empty_category(v1, staff):
     draft = services.version_copy(version=v1, by=staff)
-    CategoryFactory(version=draft, code="a-venir", label="À venir", description="Bientôt, sur deux\nlignes", position=99)
+    CategoryFactory(
+        version=draft, code="a-venir", label="À venir", description="Bientôt, sur deux\nlignes", position=99
+    )
     exported = io.export_csv(draft)
     assert exported.startswith("\ufeff".encode())  # spreadsheets read the accents
     again = services.version_import(content=exported, filename="brouillon.csv", by=staff, label="Réimport")
@@ -80,16 +82,20 @@ def test_csv_export_import_export_gives_the_same_bytes_even_with_an_empty_catego
 
 
 def test_a_csv_from_a_spreadsheet_is_read_with_semicolons_labels_and_without_accents(staff):
-    content = csv_file(
-        [
-            good_row(
-                formats="Atelier collectif|À DISTANCE",
-                publics="Personnes allophones",
-                services_standard="Comprehension du monde numerique",
-            )
-        ],
-        delimiter=";",
-    ).decode().encode("cp1252")
+    content = (
+        csv_file(
+            [
+                good_row(
+                    formats="Atelier collectif|À DISTANCE",
+                    publics="Personnes allophones",
+                    services_standard="Comprehension du monde numerique",
+                )
+            ],
+            delimiter=";",
+        )
+        .decode()
+        .encode("cp1252")
+    )
     draft = services.version_import(content=content, filename="tableur.csv", by=staff)
     service = draft.services.get()
     assert service.label == "Prendre en main une tablette"
@@ -101,7 +107,10 @@ def test_a_csv_from_a_spreadsheet_is_read_with_semicolons_labels_and_without_acc
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        (good_row(services_standard="cuisine_numerique"), "le service du standard national « cuisine_numerique » est inconnu"),
+        (
+            good_row(services_standard="cuisine_numerique"),
+            "le service du standard national « cuisine_numerique » est inconnu",
+        ),
         (good_row(services_standard=""), "le service doit correspondre à au moins un service du standard national"),
         (good_row(cout_cheques="0"), "le coût en chèques doit être un nombre entre 1 et 20 (lu : 0)"),
         (good_row(cout_cheques="1,5"), "le coût en chèques « 1,5 » n'est pas un nombre entier"),
