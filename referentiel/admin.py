@@ -102,12 +102,14 @@ class VersionForm(forms.ModelForm):
     class Meta:
         model = Version
         fields = ["label", "notes", "valid_from"]
-        help_texts = {
-            "valid_from": gettext_lazy(
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "valid_from" in self.fields:
+            self.fields["valid_from"].help_text = _(
                 "Date prévue ; elle est confirmée au moment de la publication (postérieure à la version "
                 "en vigueur et pas dans le passé)."
             )
-        }
 
 
 @admin.register(Version)
@@ -117,7 +119,16 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
     list_display_links = ["number", "label"]
     list_filter = ["status"]
     search_fields = ["label", "notes"]
-    readonly_fields = ["number", "status", "based_on", "created_at", "created_by", "published_at", "published_by"]
+    readonly_fields = [
+        "number",
+        "status",
+        "contents",
+        "based_on",
+        "created_at",
+        "created_by",
+        "published_at",
+        "published_by",
+    ]
     inlines = [TransitionInline]
     actions = ["copy_to_draft"]
 
@@ -127,9 +138,17 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["label", "notes", "valid_from"]
-        return ["number", "label", "status", "valid_from", "notes", "based_on", "created_at", "created_by"] + (
-            ["published_at", "published_by"] if obj.is_published else []
-        )
+        return [
+            "number",
+            "label",
+            "status",
+            "valid_from",
+            "contents",
+            "notes",
+            "based_on",
+            "created_at",
+            "created_by",
+        ] + (["published_at", "published_by"] if obj.is_published else [])
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
@@ -157,6 +176,18 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
     def services_count(self, obj):
         url = reverse("admin:referentiel_service_changelist") + f"?version__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj.services_total)
+
+    @admin.display(description=gettext_lazy("contenu"))
+    def contents(self, obj):
+        categories = reverse("admin:referentiel_category_changelist") + f"?version__id__exact={obj.pk}"
+        services_url = reverse("admin:referentiel_service_changelist") + f"?version__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            categories,
+            _("%(count)s catégories") % {"count": obj.categories.count()},
+            services_url,
+            _("%(count)s services") % {"count": obj.services.count()},
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -226,8 +257,6 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
             "can_publish": request.user.has_perm("referentiel.publish_version"),
             "can_discard": request.user.has_perm("referentiel.delete_version"),
             "previous_version": selectors.version_previous(version) if version else None,
-            "services_url": reverse("admin:referentiel_service_changelist") + f"?version__id__exact={object_id}",
-            "categories_url": reverse("admin:referentiel_category_changelist") + f"?version__id__exact={object_id}",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -83,13 +83,23 @@ class Version(models.Model):
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("copiée de")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créée par"),
     )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("publiée par"),
     )
 
     objects = VersionQuerySet.as_manager()
@@ -215,7 +225,7 @@ class VersionTransition(models.Model):
     """One row per state change of a version (created as a draft, published): who, when, from, to, why."""
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(_("de"), max_length=20, blank=True)
+    from_status = models.CharField(_("de"), max_length=20, choices=VersionStatus.choices, blank=True)
     to_status = models.CharField(_("vers"), max_length=20, choices=VersionStatus.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,7 +244,7 @@ class VersionTransition(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"v{self.version.number} : {self.from_status or '∅'} → {self.to_status}"
+        return f"v{self.version.number} : {self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 def refuse_links_of_published_services(sender, instance, action, reverse, pk_set, **kwargs):
