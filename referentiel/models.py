@@ -151,7 +151,9 @@ class FrozenIfPublished(models.Model):
 
 
 class Category(FrozenIfPublished):
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="categories")
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="categories", verbose_name=_("version")
+    )
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("libellé"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -168,8 +170,10 @@ class Category(FrozenIfPublished):
 
 
 class Service(FrozenIfPublished):
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="services")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="services", verbose_name=_("version"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("catégorie")
+    )
     # Stable from one version to the next: "what was the same service" is "the same code".
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("libellé"), max_length=200)
@@ -224,7 +228,9 @@ class Service(FrozenIfPublished):
 class VersionTransition(models.Model):
     """One row per state change of a version (created as a draft, published): who, when, from, to, why."""
 
-    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="transitions")
+    version = models.ForeignKey(
+        Version, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("version")
+    )
     from_status = models.CharField(_("de"), max_length=20, choices=VersionStatus.choices, blank=True)
     to_status = models.CharField(_("vers"), max_length=20, choices=VersionStatus.choices)
     actor = models.ForeignKey(

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.enums import StaffRole
@@ -297,3 +297,17 @@ def test_a_version_is_compared_with_the_one_before_it(v1, staff):
 def test_the_standard_services_of_the_vocabulary_are_the_national_standard():
     assert StandardService.objects.count() == 9
     assert StandardService.objects.filter(label="Compréhension du monde numérique").exists()
+
+
+def test_the_database_refuses_to_change_a_published_version_behind_the_models(v1):
+    """SQLite and PostgreSQL both refuse updates and inserts (PostgreSQL also refuses deletes)."""
+    service = v1.services.get(code="mots-de-passe")
+    for attempt in (
+        lambda: Service.objects.filter(pk=service.pk).update(cost_in_cheques=5),
+        lambda: Version.objects.filter(pk=v1.pk).update(label="Réécrit"),
+        lambda: Category.objects.bulk_create([Category(version=v1, code="ajout", label="Ajout")]),
+        lambda: Service.publics.through.objects.create(service=service, public=Public.objects.get(value="jeunes")),
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            attempt()
+    assert Service.objects.get(pk=service.pk).cost_in_cheques == 1
