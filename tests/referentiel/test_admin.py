@@ -198,3 +198,9 @@ def test_the_copy_action_of_the_list(client, staff, v1):
         follow=True,
     )
     assert "Brouillon 2 créé à partir de la version 1." in page_text(response)
+
+
+def test_the_qualification_team_reaches_the_versions_from_its_dashboard(client, staff):
+    response = client.get(reverse("home"))
+    assert "Référentiel national" in page_text(response)
+    assert reverse("admin:referentiel_version_changelist") in response.content.decode()
