@@ -268,7 +268,19 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
         version = self._version(request, pk)
         if not self.has_add_permission(request):
             raise PermissionDenied
+        copies = Version.objects.filter(based_on=version, status=VersionStatus.DRAFT)
         if request.method == "POST":
+            # The form says how many drafts of this version existed when it was shown: a second click
+            # (or a resent form) finds one more and stops there.
+            seen = request.POST.get("drafts_seen", "")
+            if seen.isdigit() and copies.count() > int(seen):
+                newest = copies.order_by("-number").first()
+                messages.info(
+                    request,
+                    _("Déjà effectué : le brouillon %(number)s a été créé à partir de cette version.")
+                    % {"number": newest.number},
+                )
+                return redirect(self._change_url(newest))
             try:
                 draft = services.version_copy(
                     version=version, by=request.user, label=request.POST.get("label", "").strip() or None
@@ -290,6 +302,7 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
                 version,
                 _("Copier la version %(number)s en nouveau brouillon") % {"number": version.number},
                 default_label=_("%(label)s (nouveau brouillon)") % {"label": version.label},
+                drafts_seen=copies.count(),
             ),
         )
 
@@ -428,6 +441,9 @@ class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
         )
 
     def discard_view(self, request, pk: int):
+        if request.method == "POST" and not Version.objects.filter(pk=pk).exists():
+            messages.info(request, _("Déjà effectué : ce brouillon est supprimé."))
+            return redirect("admin:referentiel_version_changelist")
         version = self._version(request, pk)
         if not request.user.has_perm("referentiel.delete_version"):
             raise PermissionDenied

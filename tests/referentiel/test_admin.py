@@ -55,9 +55,13 @@ def test_a_published_version_and_its_services_are_read_only_in_the_admin(client,
 
 
 def test_copy_then_edit_a_service_of_the_draft_in_the_admin(client, staff, v1):
-    response = client.post(url("copy", v1.pk), {"label": "Référentiel 2027"})
+    assert 'name="drafts_seen" value="0"' in client.get(url("copy", v1.pk)).content.decode()
+    response = client.post(url("copy", v1.pk), {"label": "Référentiel 2027", "drafts_seen": "0"})
     draft = Version.objects.get(label="Référentiel 2027")
     assert response.url == url("change", draft.pk)
+    again = client.post(url("copy", v1.pk), {"label": "Référentiel 2027", "drafts_seen": "0"}, follow=True)
+    assert "Déjà effectué : le brouillon 2 a été créé à partir de cette version." in page_text(again)
+    assert Version.objects.count() == 2
     assert "Publier…" in page_text(client.get(url("change", draft.pk)))
     service = draft.services.get(code="mots-de-passe")
     response = client.post(
@@ -187,6 +191,7 @@ def test_a_draft_is_deleted_after_a_confirmation(client, staff, v1):
     assert Version.objects.filter(pk=draft.pk).exists()
     client.post(url("discard", draft.pk))
     assert not Version.objects.filter(pk=draft.pk).exists()
+    assert "Déjà effectué" in page_text(client.post(url("discard", draft.pk), follow=True))
     client.post(url("discard", v1.pk))
     assert Version.objects.filter(pk=v1.pk).exists()
 
