@@ -127,3 +127,11 @@ def test_the_catalogue_page_takes_a_fixed_number_of_queries(client, v1, django_a
         client.get(CATALOGUE)
     with django_assert_max_num_queries(12):
         client.get("/catalogue/mon-espace-sante/")
+
+
+@pytest.mark.parametrize(
+    ("code", "duration"),
+    [("justificatifs-numeriser", "45 min"), ("numerique-sobre", "1 h 30"), ("atelier-creation", "3 h")],
+)
+def test_durations_read_the_french_way(client, v1, code, duration):
+    assert f"Durée habituelle {duration}" in page_text(client.get(f"/catalogue/{code}/")).replace("\u00a0", " ")
