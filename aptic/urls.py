@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeView
 from aptic import views
+from referentiel.api import ServiceListView, VersionListView
 
 admin.site.site_header = _("Administration #APTIC")
 admin.site.site_title = _("#APTIC")
@@ -12,12 +13,15 @@ admin.site.index_title = _("Coopérative")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("referentiel/", VersionListView.as_view(), name="referentiel-versions"),
+    path("referentiel/services/", ServiceListView.as_view(), name="referentiel-services"),
 ]
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
+    path("catalogue/", include("referentiel.urls")),
     path("", include("qualification.urls")),
     path("", include("settlement.urls")),
     path("comptes/", include("allauth.urls")),

@@ -8,12 +8,17 @@ in force when they were made; a service keeps its stable ``code`` from one versi
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aptic.text import normalize_search
 from referentiel.enums import VersionStatus
+
+# Bounds of a service: beyond them a figure is a typing mistake (and would not fit the columns).
+MAX_COST_IN_CHEQUES = 20
+MAX_DURATION_MINUTES = 24 * 60
 
 
 class VocabularyQuerySet(models.QuerySet):
@@ -78,13 +83,23 @@ class Version(models.Model):
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("copiée de")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créée par"),
     )
     published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("publiée par"),
     )
 
     objects = VersionQuerySet.as_manager()
@@ -93,6 +108,7 @@ class Version(models.Model):
         verbose_name = _("version du référentiel")
         verbose_name_plural = _("versions du référentiel")
         ordering = ["-number"]
+        permissions = [("publish_version", _("Peut publier une version du référentiel"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status=VersionStatus.DRAFT)
@@ -135,7 +151,9 @@ class FrozenIfPublished(models.Model):
 
 
 class Category(FrozenIfPublished):
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="categories")
+    version = models.ForeignKey(
+        Version, on_delete=models.PROTECT, related_name="categories", verbose_name=_("version")
+    )
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("libellé"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -152,17 +170,23 @@ class Category(FrozenIfPublished):
 
 
 class Service(FrozenIfPublished):
-    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="services")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="services")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="services", verbose_name=_("version"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="services", verbose_name=_("catégorie")
+    )
     # Stable from one version to the next: "what was the same service" is "the same code".
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("libellé"), max_length=200)
     search_label = models.CharField(max_length=200, db_index=True, editable=False)
     description = models.TextField(_("description pour le public"))
     publics = models.ManyToManyField(Public, related_name="services", verbose_name=_("publics"))
-    duration_minutes = models.PositiveSmallIntegerField(_("durée habituelle (minutes)"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durée habituelle (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)]
+    )
     formats = models.ManyToManyField(Format, related_name="services", verbose_name=_("formats"))
-    cost_in_cheques = models.PositiveSmallIntegerField(_("coût en chèques"), default=1)
+    cost_in_cheques = models.PositiveSmallIntegerField(
+        _("coût en chèques"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_COST_IN_CHEQUES)]
+    )
     standard_services = models.ManyToManyField(
         StandardService, related_name="services", verbose_name=_("services du standard national")
     )
@@ -180,6 +204,12 @@ class Service(FrozenIfPublished):
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gte=1), name="referentiel_service_duration_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    cost_in_cheques__lte=MAX_COST_IN_CHEQUES, duration_minutes__lte=MAX_DURATION_MINUTES
+                ),
+                name="referentiel_service_within_bounds",
+            ),
         ]
 
     def __str__(self):
@@ -188,3 +218,49 @@ class Service(FrozenIfPublished):
     def save(self, *args, **kwargs):
         self.search_label = normalize_search(self.label)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.category_id and self.version_id and self.category.version_id != self.version_id:
+            raise ValidationError({"category": _("La catégorie doit appartenir à la même version que le service.")})
+
+
+class VersionTransition(models.Model):
+    """One row per state change of a version (created as a draft, published): who, when, from, to, why."""
+
+    version = models.ForeignKey(
+        Version, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("version")
+    )
+    from_status = models.CharField(_("de"), max_length=20, choices=VersionStatus.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=20, choices=VersionStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("changement d'état d'une version")
+        verbose_name_plural = _("changements d'état des versions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"v{self.version.number} : {self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
+
+
+def refuse_links_of_published_services(sender, instance, action, reverse, pk_set, **kwargs):
+    """``m2m_changed`` receiver: the publics, formats and standard services of a published service stay."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        frozen = instance._version_is_published()
+    else:
+        services = instance.services.all() if pk_set is None else Service.objects.filter(pk__in=pk_set)
+        frozen = services.filter(version__status=VersionStatus.PUBLISHED).exists()
+    if frozen:
+        raise ValidationError(_("Une version publiée du référentiel ne se modifie plus : créez un brouillon."))

@@ -1,10 +1,16 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
+from django.db.models import Max
+from django.utils import timezone
 
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, User
-from qualification.models import Lieu
+from qualification.models import Lieu, Qualification
+from referentiel.enums import VersionStatus
+from referentiel.models import Category, Format, Public, Service, StandardService, Version
 from territories.models import Commune
 
 PASSWORD = "mot-de-passe-de-test-2026"
@@ -77,3 +83,90 @@ class LieuFactory(factory.django.DjangoModelFactory):
     address = "3 place Bellecour"
     postcode = "69002"
     commune = factory.LazyFunction(lambda: Commune.objects.get(code="69123"))
+
+
+# --- Référentiel ------------------------------------------------------------------------------------
+
+
+def _next_version_number() -> int:
+    return (Version.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+class VersionFactory(factory.django.DjangoModelFactory):
+    """A draft version. ``VersionFactory(published=True, valid_from=date)`` publishes it (with one category
+    and one service when it has none yet) straight in the database, bypassing the publication service's
+    guards: tests may need a version in force in the past, which ``version_publish`` refuses on purpose."""
+
+    class Meta:
+        model = Version
+        skip_postgeneration_save = True
+
+    number = factory.LazyFunction(_next_version_number)
+    label = factory.Sequence(lambda n: f"Version de test {n}")
+
+    @factory.post_generation
+    def published(self, create, extracted, **kwargs):
+        if not (create and extracted):
+            return
+        if not self.services.exists():
+            ServiceFactory(category=CategoryFactory(version=self))
+        Version.objects.filter(pk=self.pk).update(
+            status=VersionStatus.PUBLISHED,
+            valid_from=self.valid_from or timezone.localdate(),
+            published_at=timezone.now(),
+        )
+        self.refresh_from_db()
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    version = factory.SubFactory(VersionFactory)
+    code = factory.Sequence(lambda n: f"categorie-{n}")
+    label = factory.Sequence(lambda n: f"Catégorie {n}")
+    position = factory.Sequence(int)
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    """A service of a draft, with one public, one format and one standard service unless given."""
+
+    class Meta:
+        model = Service
+        skip_postgeneration_save = True
+
+    category = factory.SubFactory(CategoryFactory)
+    version = factory.LazyAttribute(lambda service: service.category.version)
+    code = factory.Sequence(lambda n: f"service-{n}")
+    label = factory.Sequence(lambda n: f"Service numéro {n}")
+    description = "Un accompagnement pour apprendre à faire soi-même."
+    duration_minutes = 60
+    cost_in_cheques = 1
+    position = factory.Sequence(int)
+
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        if create:
+            self.publics.set(extracted if extracted is not None else Public.objects.filter(value="tous_publics"))
+
+    @factory.post_generation
+    def formats(self, create, extracted, **kwargs):
+        if create:
+            self.formats.set(extracted if extracted is not None else Format.objects.filter(value="individuel"))
+
+    @factory.post_generation
+    def standard_services(self, create, extracted, **kwargs):
+        if create:
+            default = StandardService.objects.filter(value="maitrise_outils_numeriques")
+            self.standard_services.set(extracted if extracted is not None else default)
+
+
+def qualified_lieu(*, services=(), **kwargs) -> Lieu:
+    """A lieu whose qualification is active today, offering ``services``."""
+    lieu = LieuFactory(**kwargs)
+    lieu.services.set(services)
+    today = timezone.localdate()
+    Qualification.objects.create(
+        lieu=lieu, valid_from=today - datetime.timedelta(days=30), valid_until=today + datetime.timedelta(days=365)
+    )
+    return lieu
