@@ -8,7 +8,6 @@ from django.views.decorators.vary import vary_on_headers
 from referentiel import selectors
 
 MAX_QUERY_LENGTH = 100
-MAX_LIEUX_SHOWN = 50
 
 
 def _groups(services) -> list[dict]:
@@ -52,26 +51,8 @@ def service_detail(request, code: str):
     service = selectors.service_in_force(code)
     if service is None:
         raise Http404
-    # The one read across apps on these pages: which qualified lieux offer the service (same stable code,
-    # whatever the version their offer was chosen in). Imported here so that the référentiel's models,
-    # services and API stay free of what is built on top of them.
-    from qualification.selectors import lieux_qualified
-
-    lieux = (
-        lieux_qualified()
-        .filter(services__code=service.code)
-        .select_related("commune", "commune__departement")
-        .order_by("commune__departement_id", "commune__name", "name")
-    )
-    lieux_count = lieux.count()
     return render(
         request,
         "referentiel/service.html",
-        {
-            "service": service,
-            "version": service.version,
-            "lieux": list(lieux[:MAX_LIEUX_SHOWN]),
-            "lieux_count": lieux_count,
-            "lieux_hidden": max(0, lieux_count - MAX_LIEUX_SHOWN),
-        },
+        {"service": service, "version": service.version},
     )
