@@ -343,3 +343,7 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '∅'} → {self.to_status}"
+
+
+# Imports of the national standard (qualification/standard/): registered with this app.
+from qualification.standard.models import LieuImport  # noqa: E402, F401
