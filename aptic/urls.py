@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeView
 from aptic import views
+from qualification.directory import api as lieux_api
 
 admin.site.site_header = _("Administration #APTIC")
 admin.site.site_title = _("#APTIC")
@@ -12,6 +13,9 @@ admin.site.index_title = _("Coopérative")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("lieux/", lieux_api.LieuListView.as_view(), name="lieux"),
+    path("lieux/export/", lieux_api.LieuExportView.as_view(), name="lieux-export"),
+    path("lieux/<int:pk>/", lieux_api.LieuDetailView.as_view(), name="lieu"),
 ]
 
 urlpatterns = [
@@ -19,6 +23,7 @@ urlpatterns = [
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
     path("comptes/", include("allauth.urls")),
+    path("lieux/", include("qualification.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
