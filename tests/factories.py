@@ -77,3 +77,30 @@ class LieuFactory(factory.django.DjangoModelFactory):
     address = "3 place Bellecour"
     postcode = "69002"
     commune = factory.LazyFunction(lambda: Commune.objects.get(code="69123"))
+
+
+# --- Lieux in the public directory and the national standard -------------------------------------
+
+
+def qualify(lieu: Lieu, *, status: str = "active", valid_from=None, valid_until=None):
+    """Give ``lieu`` a qualification (active from a year ago to a year from now unless told otherwise)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from qualification.models import Qualification
+
+    today = timezone.localdate()
+    return Qualification.objects.create(
+        lieu=lieu,
+        status=status,
+        valid_from=valid_from or today - datetime.timedelta(days=365),
+        valid_until=valid_until or today + datetime.timedelta(days=365),
+    )
+
+
+def qualified_lieu(**kwargs) -> Lieu:
+    """A lieu qualified today (``LieuFactory`` arguments)."""
+    lieu = LieuFactory(**kwargs)
+    qualify(lieu)
+    return lieu

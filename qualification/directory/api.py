@@ -109,12 +109,19 @@ class NearForm(forms.Form):
                 _("Pour chercher autour d'un point, donnez ensemble lat, lon et radius_km."), code="near_incomplete"
             )
         if data.get("lat") is not None and not -90 <= data["lat"] <= 90:
-            self.add_error("lat", _("La latitude est comprise entre -90 et 90."))
+            self.add_error("lat", forms.ValidationError(_("La latitude est comprise entre -90 et 90."), code="range"))
         if data.get("lon") is not None and not -180 <= data["lon"] <= 180:
-            self.add_error("lon", _("La longitude est comprise entre -180 et 180."))
+            self.add_error(
+                "lon", forms.ValidationError(_("La longitude est comprise entre -180 et 180."), code="range")
+            )
         radius = data.get("radius_km")
         if radius is not None and not 0 < radius <= MAX_RADIUS_KM:
-            self.add_error("radius_km", _("Le rayon est compris entre 0 et %(max)s km.") % {"max": MAX_RADIUS_KM})
+            self.add_error(
+                "radius_km",
+                forms.ValidationError(
+                    _("Le rayon est compris entre 0 et %(max)s km.") % {"max": MAX_RADIUS_KM}, code="range"
+                ),
+            )
         return data
 
 

@@ -44,10 +44,14 @@ class ExportError(Exception):
 
 
 def export_queryset(lieux: QuerySet[Lieu]) -> QuerySet[Lieu]:
-    return lieux.select_related("commune", "structure").prefetch_related(None).prefetch_related(
-        "standard_services",
-        "formats",
-        Prefetch("services", queryset=Service.objects.prefetch_related("standard_services", "publics")),
+    return (
+        lieux.select_related("commune", "structure")
+        .prefetch_related(None)
+        .prefetch_related(
+            "standard_services",
+            "formats",
+            Prefetch("services", queryset=Service.objects.prefetch_related("standard_services", "publics")),
+        )
     )
 
 
