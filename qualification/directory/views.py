@@ -64,6 +64,10 @@ def directory(request):
             lookup = place_for_query(data["q"])
         if lookup is not None:
             place, candidates, error = lookup.place, lookup.candidates, lookup.error
+            if place is not None and not place.postcode:
+                # Show "Saint-Denis (93)" in the field: searching again finds the same commune.
+                form.data["q"] = place.label
+                form.data.pop("commune", None)
         if not candidates and not error:
             result = lieux_search(place=place, radius_km=data["rayon"], service=data["service"], format=data["format"])
             radius_km = result.radius_km

@@ -325,6 +325,10 @@ def _repair(row: dict[str, str], warnings: list[str]) -> None:
             row["telephone"] = valid[0]
             if len(valid) < len(numbers):
                 warnings.append(_("« telephone » : numéros au format inconnu ignorés."))
+    name_limit = Lieu._meta.get_field("name").max_length
+    if len(row.get("nom", "")) > name_limit:
+        row["nom"] = row["nom"][: name_limit - 1].rstrip() + "…"
+        warnings.append(_("« nom » raccourci à %(max)s caractères.") % {"max": name_limit})
     summary = row.get("presentation_resume", "")
     limit = schema.field("presentation_resume").max_length
     if limit and len(summary) > limit:
@@ -534,14 +538,13 @@ def _prepare(table: Table, layout: str, communes: _Communes, report: ImportRepor
     return list(candidates.values())
 
 
-def _write(candidates: list[_Candidate], *, dry_run: bool) -> tuple[int, int, list[_Candidate]]:
-    """Create or update the lieux; returns (created, updated, refused candidates)."""
+def _write(candidates: list[_Candidate], *, dry_run: bool) -> None:
+    """Create or update the lieux (each candidate's report says which, or why it was refused)."""
     ids = [candidate.report.id for candidate in candidates]
     existing: dict[str, Lieu] = {}
     for start in range(0, len(ids), BATCH_SIZE):
         for lieu in Lieu.objects.filter(external_id__in=ids[start : start + BATCH_SIZE]):
             existing[lieu.external_id] = lieu
-    refused = []
     to_create: list[tuple[_Candidate, Lieu]] = []
     to_update: list[tuple[_Candidate, Lieu]] = []
     for candidate in candidates:
@@ -556,7 +559,6 @@ def _write(candidates: list[_Candidate], *, dry_run: bool) -> tuple[int, int, li
                     )
                     % {"id": candidate.report.id}
                 )
-            refused.append(candidate)
             continue
         if lieu is None:
             lieu = Lieu(external_id=candidate.report.id, source=LieuSource.NATIONAL_STANDARD, structure=None)
@@ -568,7 +570,7 @@ def _write(candidates: list[_Candidate], *, dry_run: bool) -> tuple[int, int, li
         for name, value in candidate.values.items():
             setattr(lieu, name, value)
     if dry_run:
-        return len(to_create), len(to_update), refused
+        return
     for start in range(0, len(to_create), BATCH_SIZE):
         Lieu.objects.bulk_create([lieu for _candidate, lieu in to_create[start : start + BATCH_SIZE]])
     now = timezone.now()
@@ -595,7 +597,6 @@ def _write(candidates: list[_Candidate], *, dry_run: bool) -> tuple[int, int, li
             [through(lieu_id=lieu.pk, **{key: pk}) for candidate, lieu in written for pk in wanted(candidate)],
             batch_size=BATCH_SIZE,
         )
-    return len(to_create), len(to_update), refused
 
 
 def detect_layout(header: list[str]) -> str:

@@ -128,6 +128,7 @@ def test_a_name_shared_by_several_communes_asks_which_one(client, lieux):
     assert response.context["page"].object_list == []
     chosen = search(client, q="Saint-Denis", commune="93066")
     assert "à moins de 20 km de Saint-Denis (93)" in page_text(chosen)
+    assert 'value="Saint-Denis (93)"' in chosen.content.decode()  # searching again finds the same one
 
 
 def test_an_unknown_commune_says_so(client, lieux):

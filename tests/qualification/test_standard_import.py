@@ -381,3 +381,11 @@ def test_every_old_service_label_maps_to_services_of_the_current_standard():
         name = "services" if old in SERVICES else "modalites_accompagnement"
         assert new and all(value in schema.field(name).choices for value in new), old
     assert len(SERVICES) == 15  # the 15 old services, condensed into 9
+
+
+def test_a_name_longer_than_a_lieu_can_hold_is_shortened_with_a_warning():
+    report = lieux_import(content=csv_bytes([row(nom="Espace numérique " * 15)]))
+
+    assert report.created == 1
+    assert "« nom » raccourci à 200 caractères." in report.rows[0].warnings
+    assert len(Lieu.objects.get().name) == 200
