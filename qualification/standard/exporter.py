@@ -36,7 +36,7 @@ PUBLIC_LABELS = {
     "seniors": "Seniors",
     "femmes": "Femmes",
 }
-TYPOLOGIE_OF_LEGAL_FORM = {"association": "ASSO", "collectivite": "MUNI"}
+TYPOLOGIE_OF_LEGAL_FORM = {"association": "ASSO"}
 
 
 class ExportError(Exception):
