@@ -99,8 +99,9 @@ def qualify(lieu: Lieu, *, status: str = "active", valid_from=None, valid_until=
     )
 
 
-def qualified_lieu(**kwargs) -> Lieu:
-    """A lieu qualified today (``LieuFactory`` arguments)."""
+def qualified_lieu(*, services=(), **kwargs) -> Lieu:
+    """A lieu whose qualification is active today, offering ``services`` (``LieuFactory`` arguments)."""
     lieu = LieuFactory(**kwargs)
+    lieu.services.set(services)
     qualify(lieu)
     return lieu
