@@ -23,30 +23,30 @@ from qualification.standard import exporter, schema
 MAX_RADIUS_KM = 300
 
 
-class CommuneSerializer(serializers.Serializer):
+class LieuCommuneSerializer(serializers.Serializer):
     code = serializers.CharField(help_text=gettext_lazy("Code INSEE"))
     name = serializers.CharField()
     departement = serializers.CharField(source="departement_id")
 
 
-class ServiceSerializer(serializers.Serializer):
+class LieuServiceSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
 
 
-class FormatSerializer(serializers.Serializer):
+class LieuFormatSerializer(serializers.Serializer):
     value = serializers.CharField()
     label = serializers.CharField()
 
 
 class LieuSerializer(serializers.ModelSerializer):
-    commune = CommuneSerializer()
+    commune = LieuCommuneSerializer()
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
     structure = serializers.CharField(source="structure.name", allow_null=True, default=None)
     services = serializers.SerializerMethodField()
     standard_services = serializers.SerializerMethodField()
-    formats = FormatSerializer(many=True)
+    formats = LieuFormatSerializer(many=True)
     page_url = serializers.SerializerMethodField()
     distance_km = serializers.SerializerMethodField()
 
@@ -77,10 +77,10 @@ class LieuSerializer(serializers.ModelSerializer):
             "distance_km",
         ]
 
-    @extend_schema_field(ServiceSerializer(many=True))
+    @extend_schema_field(LieuServiceSerializer(many=True))
     def get_services(self, lieu):
         services = {service.code: service for service in lieu.services.all()}
-        return ServiceSerializer(sorted(services.values(), key=lambda service: service.label), many=True).data
+        return LieuServiceSerializer(sorted(services.values(), key=lambda service: service.label), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_standard_services(self, lieu):

@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.db.models import Max
 from django.utils import timezone
 
 from referentiel.enums import VersionStatus
@@ -13,7 +14,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def catalogue(db):
     """A published référentiel version with two services, each mapped to a service of the standard."""
-    version = Version.objects.create(number=1, label="Référentiel de test")
+    number = (Version.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = Version.objects.create(number=number, label="Référentiel de test")
     category = Category.objects.create(version=version, code="demarches", label="Démarches")
     services = {}
     for code, label, standard, publics in (
@@ -32,9 +34,11 @@ def catalogue(db):
         service.publics.set(Public.objects.filter(value__in=publics))
         service.formats.set(Format.objects.all())
         services[code] = service
+    # In force since yesterday (or the first free day before), after any version the database already has.
+    valid_from = timezone.localdate() - datetime.timedelta(days=1)
+    while Version.objects.published().filter(valid_from=valid_from).exists():
+        valid_from -= datetime.timedelta(days=1)
     Version.objects.filter(pk=version.pk).update(
-        status=VersionStatus.PUBLISHED,
-        valid_from=timezone.localdate() - datetime.timedelta(days=30),
-        published_at=timezone.now(),
+        status=VersionStatus.PUBLISHED, valid_from=valid_from, published_at=timezone.now()
     )
     return services
