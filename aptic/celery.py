@@ -14,3 +14,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptic.settings")
 app = Celery("aptic")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Tasks that live in a sub-package of an app.
+app.autodiscover_tasks(["qualification.standard"])

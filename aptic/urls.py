@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api import MeView
 from aptic import views
 from referentiel.api import ServiceListView, VersionListView
+from qualification.directory import api as lieux_api
 
 admin.site.site_header = _("Administration #APTIC")
 admin.site.site_title = _("#APTIC")
@@ -15,6 +16,9 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("referentiel/", VersionListView.as_view(), name="referentiel-versions"),
     path("referentiel/services/", ServiceListView.as_view(), name="referentiel-services"),
+    path("lieux/", lieux_api.LieuListView.as_view(), name="lieux"),
+    path("lieux/export/", lieux_api.LieuExportView.as_view(), name="lieux-export"),
+    path("lieux/<int:pk>/", lieux_api.LieuDetailView.as_view(), name="lieu"),
 ]
 
 urlpatterns = [
@@ -25,6 +29,7 @@ urlpatterns = [
     path("", include("qualification.urls")),
     path("", include("settlement.urls")),
     path("comptes/", include("allauth.urls")),
+    path("lieux/", include("qualification.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

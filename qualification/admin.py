@@ -10,10 +10,11 @@ from qualification.models import (
     Qualification,
     Transition,
 )
+from qualification.standard.admin import LieuImportAdminMixin
 
 
 @admin.register(Lieu)
-class LieuAdmin(admin.ModelAdmin):
+class LieuAdmin(LieuImportAdminMixin, admin.ModelAdmin):
     list_display = ["name", "structure", "commune", "postcode", "source"]
     list_filter = ["source"]
     search_fields = ["name", "structure__name", "commune__name", "postcode", "external_id"]

@@ -358,3 +358,7 @@ class Transition(models.Model):
     def to_label(self) -> str:
         choices = ApplicationStatus if self.application_id else QualificationStatus
         return dict(choices.choices).get(self.to_status, self.to_status)
+
+
+# Imports of the national standard (qualification/standard/): registered with this app.
+from qualification.standard.models import LieuImport  # noqa: E402, F401

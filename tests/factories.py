@@ -161,12 +161,29 @@ class ServiceFactory(factory.django.DjangoModelFactory):
             self.standard_services.set(extracted if extracted is not None else default)
 
 
+# --- Lieux in the public directory and the national standard -------------------------------------
+
+
+def qualify(lieu: Lieu, *, status: str = "active", valid_from=None, valid_until=None):
+    """Give ``lieu`` a qualification (active from a year ago to a year from now unless told otherwise)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from qualification.models import Qualification
+
+    today = timezone.localdate()
+    return Qualification.objects.create(
+        lieu=lieu,
+        status=status,
+        valid_from=valid_from or today - datetime.timedelta(days=365),
+        valid_until=valid_until or today + datetime.timedelta(days=365),
+    )
+
+
 def qualified_lieu(*, services=(), **kwargs) -> Lieu:
-    """A lieu whose qualification is active today, offering ``services``."""
+    """A lieu whose qualification is active today, offering ``services`` (``LieuFactory`` arguments)."""
     lieu = LieuFactory(**kwargs)
     lieu.services.set(services)
-    today = timezone.localdate()
-    Qualification.objects.create(
-        lieu=lieu, valid_from=today - datetime.timedelta(days=30), valid_until=today + datetime.timedelta(days=365)
-    )
+    qualify(lieu)
     return lieu

@@ -31,6 +31,9 @@ if REDIS_URL:
 
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 
+# No tile server: the directory's maps show their markers on a plain background.
+MAP_TILES_URL = ""
+
 # Static files straight from the app folders (no collectstatic before the tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
