@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import MeView
 from aptic import views
-from referentiel.api import ServiceListView, VersionListView
 from qualification.directory import api as lieux_api
+from referentiel.api import ServiceListView, VersionListView
 
 admin.site.site_header = _("Administration #APTIC")
 admin.site.site_title = _("#APTIC")

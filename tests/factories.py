@@ -166,11 +166,8 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
 def qualify(lieu: Lieu, *, status: str = "active", valid_from=None, valid_until=None):
     """Give ``lieu`` a qualification (active from a year ago to a year from now unless told otherwise)."""
-    import datetime
 
     from django.utils import timezone
-
-    from qualification.models import Qualification
 
     today = timezone.localdate()
     return Qualification.objects.create(
