@@ -122,6 +122,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "aptic.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "cheques-expire": {"task": "cheques.tasks.cheques_expire_task", "schedule": crontab(hour=0, minute=30)},
 }
 
 # --- People ---------------------------------------------------------------------------------------
@@ -231,7 +232,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # --- The cooperative: the seller on quotes and invoices, the debtor on SEPA files -----------------

@@ -12,12 +12,14 @@ admin.site.index_title = _("Coopérative")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("", include("cheques.api")),
 ]
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
+    path("", include("cheques.urls")),
     path("comptes/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
