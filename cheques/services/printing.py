@@ -26,7 +26,7 @@ from weasyprint import CSS, HTML
 
 from aptic.errors import BusinessError
 from aptic.pdf import PDF_STYLESHEET, local_url_fetcher
-from cheques.codes import qr_payload
+from cheques.codes import code_hash_raw, qr_payload
 from cheques.enums import PrintStatus
 from cheques.models import Carnet, Order, PrintChunk, PrintJob
 from cheques.selectors import restrictions_words
@@ -69,7 +69,7 @@ def _qr_data_uri(payload: str) -> str:
     return segno.make(payload, error="m").svg_data_uri(scale=4, border=1)
 
 
-def _carnets_context(carnets: list[Carnet], codes: dict[str, str]) -> list[dict]:
+def _carnets_context(carnets: list[Carnet], codes: dict[str, list[str]]) -> list[dict]:
     restrictions_by_order: dict[int, list[str]] = {}
     balance_url = settings.SITE_URL + reverse("cheques:balance")
     items = []
@@ -78,7 +78,10 @@ def _carnets_context(carnets: list[Carnet], codes: dict[str, str]) -> list[dict]
             restrictions_by_order[carnet.order_id] = restrictions_words(carnet.order)
         cheques = []
         for cheque in carnet.cheques.order_by("position"):
-            code = codes.get(cheque.number)
+            code = next(
+                (c for c in codes.get(cheque.number, []) if code_hash_raw(c.replace("-", "")) == cheque.code_hash),
+                None,
+            )
             if code is None:
                 raise BusinessError(
                     _("Les codes du carnet %(number)s ne sont plus disponibles : il ne peut pas être imprimé.")
@@ -98,7 +101,7 @@ def _carnets_context(carnets: list[Carnet], codes: dict[str, str]) -> list[dict]
     return items
 
 
-def carnets_render(carnets: list[Carnet], codes: dict[str, str]) -> tuple[bytes, dict[str, list[int]]]:
+def carnets_render(carnets: list[Carnet], codes: dict[str, list[str]]) -> tuple[bytes, dict[str, list[int]]]:
     """The PDF of ``carnets`` and the pages of each (0-based, inclusive)."""
     html = render_to_string(
         "cheques/pdf/carnets.html",
@@ -107,15 +110,13 @@ def carnets_render(carnets: list[Carnet], codes: dict[str, str]) -> tuple[bytes,
     document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=local_url_fetcher()).render(
         stylesheets=[CSS(filename=str(PDF_STYLESHEET)), CSS(filename=str(CARNET_STYLESHEET))]
     )
-    starts = []
+    # A block's anchor is on every page it spans: a carnet runs from its first page to its last.
+    pages: dict[str, list[int]] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             if anchor.startswith("carnet-"):
-                starts.append((anchor.removeprefix("carnet-"), index))
-    pages = {}
-    for i, (number, start) in enumerate(starts):
-        end = starts[i + 1][1] - 1 if i + 1 < len(starts) else len(document.pages) - 1
-        pages[number] = [start, end]
+                span = pages.setdefault(anchor.removeprefix("carnet-"), [index, index])
+                span[1] = index
     return document.write_pdf(), pages
 
 

@@ -38,9 +38,11 @@ def codes_seal(*, order_id: int, first: int, last: int, codes: dict[str, str]) -
     return default_storage.save(path, ContentFile(_fernet().encrypt(json.dumps(codes).encode())))
 
 
-def codes_unseal(*, order_id: int, first: int, last: int) -> dict[str, str]:
-    """The clear codes of carnets ``first``…``last`` (from every sealed file overlapping that range)."""
-    codes: dict[str, str] = {}
+def codes_unseal(*, order_id: int, first: int, last: int) -> dict[str, list[str]]:
+    """The clear codes of carnets ``first``…``last``, from every sealed file overlapping that range: a
+    cheque number may have several candidates (a retried chunk); the printer keeps the one whose hash
+    matches the database."""
+    codes: dict[str, list[str]] = {}
     directory = sealed_dir(order_id)
     if not default_storage.exists(directory):
         return codes
@@ -48,7 +50,8 @@ def codes_unseal(*, order_id: int, first: int, last: int) -> dict[str, str]:
         start, _sep, end = name.removesuffix(".sealed").partition("-")
         if int(start) <= last and int(end) >= first:
             with default_storage.open(f"{directory}/{name}", "rb") as sealed:
-                codes.update(json.loads(_fernet().decrypt(sealed.read())))
+                for number, code in json.loads(_fernet().decrypt(sealed.read())).items():
+                    codes.setdefault(number, []).append(code)
     return codes
 
 
