@@ -83,7 +83,7 @@ def distribution(request):
             "invite": InvitationForm(),
             "assign": AssignForm(partners=partners, prefix="assign"),
             "take_back": TakeBackForm(partners=partners, prefix="back"),
-            "block": CarnetNumberForm(prefix="block"),
+            "block_form": CarnetNumberForm(prefix="block"),
             "stock": Carnet.objects.filter(funder=funder, status=CarnetStatus.ISSUED).count(),
         },
     )
@@ -303,7 +303,7 @@ def stock(request):
         {
             "stock": distributeur_stock(distributeur),
             "hand_out": HandOutForm(),
-            "block": CarnetNumberForm(prefix="block"),
+            "block_form": CarnetNumberForm(prefix="block"),
             "distributed": Carnet.objects.filter(distributeur=distributeur, status=CarnetStatus.DISTRIBUTED)
             .select_related("funder")
             .order_by("-distributed_at")[:20],

@@ -133,9 +133,7 @@ def test_a_draft_must_be_quoted_before_it_is_confirmed():
 
 def test_editing_a_quoted_order_sends_it_back_to_draft():
     order = order_through(OrderStatus.QUOTED)
-    orders.order_update(
-        order=order, quantity=30, carnet_size=10, valid_until=next_year_end(), by=order.created_by
-    )
+    orders.order_update(order=order, quantity=30, carnet_size=10, valid_until=next_year_end(), by=order.created_by)
     order.refresh_from_db()
     assert order.status == OrderStatus.DRAFT and order.quantity == 30
     assert order.transitions.last().reason == "Commande modifiée après le devis"
