@@ -26,6 +26,4 @@ def balance(request):
             )
         except BusinessError as exc:
             error, status = exc, exc.status
-    response = render(request, "cheques/balance.html", {"form": form, "result": result, "error": error}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return render(request, "cheques/balance.html", {"form": form, "result": result, "error": error}, status=status)

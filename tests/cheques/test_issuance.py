@@ -183,3 +183,20 @@ def test_two_orders_never_share_a_carnet_number():
     numbers = list(Carnet.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) == 4
     assert timezone.now()
+
+
+def test_expiry_runs_every_night_from_beat():
+    from aptic.celery import app
+
+    entries = {entry["task"]: entry for entry in app.conf.beat_schedule.values()}
+    assert "cheques.tasks.cheques_expire_task" in entries
+
+
+def test_the_expiry_task_expires_through_the_service():
+    from cheques.tasks import cheques_expire_task
+
+    order, _clear = issued(quantity=10, carnet_size=10)
+    with time_machine.travel(order.valid_until + datetime.timedelta(days=1)):
+        assert cheques_expire_task() == 1
+        assert cheques_expire_task() == 0
+    assert Cheque.objects.filter(status=ChequeStatus.EXPIRED).count() == 10
