@@ -185,3 +185,36 @@ def test_the_distributeur_sees_its_stock_hands_out_and_blocks(client):
 def test_the_public_home_and_menu_link_the_balance_page(client):
     assert "Vérifier mon carnet" in page_text(client.get("/"))
     assert client.get(reverse("cheques:balance")).status_code == 200
+
+
+def test_a_funder_finds_a_distributeur_by_name_or_siret_and_adds_it(client):
+    from tests.factories import OrganisationFactory
+
+    buyer = member(OrganisationKind.COMMANDITAIRE)
+    ccas = OrganisationFactory(distributeur=True, name="CCAS de Murat", siret="90000005000001")
+    OrganisationFactory(structure=True, name="CCAS imaginaire mais structure")
+    client.force_login(buyer)
+    text = page_text(client.get(reverse("cheques:distribution"), {"q": "murat"}))
+    assert "CCAS de Murat" in text and "imaginaire" not in text
+    assert "CCAS de Murat" in page_text(client.get(reverse("cheques:distribution"), {"q": "900000050"}))
+    response = client.post(reverse("cheques:partner-add"), {"distributeur": ccas.pk}, follow=True)
+    assert "CCAS de Murat fait désormais partie de vos distributeurs" in page_text(response)
+    again = client.post(reverse("cheques:partner-add"), {"distributeur": ccas.pk}, follow=True)
+    assert "Déjà effectué" in page_text(again)
+
+
+def test_a_funder_blocks_and_replaces_a_lost_carnet_from_its_page(client, django_capture_on_commit_callbacks):
+    buyer = member(OrganisationKind.COMMANDITAIRE)
+    order = order_through(OrderStatus.ISSUED, by=buyer, quantity=10)
+    carnet = order.carnets.get()
+    client.force_login(buyer)
+    client.post(reverse("cheques:carnet-block"), {"block-number": carnet.number, "block-reason": "perdu"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("cheques:carnet-replace", args=[carnet.number]), follow=True)
+    replacement = Carnet.objects.get(replaces=carnet)
+    text = page_text(response)
+    assert f"Carnet {replacement.number}" in text and f"Remplace le carnet {carnet.number}" in text
+    pdf = client.get(reverse("cheques:carnet-pdf", args=[replacement.number]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    refused = client.get(reverse("cheques:carnet-pdf", args=[carnet.number]), follow=True)
+    assert "ne se réimprime plus" in page_text(refused)
