@@ -127,6 +127,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
     },
     "remind-renewals": {"task": "qualification.tasks.remind_renewals", "schedule": crontab(hour=8, minute=0)},
+    "cheques-expire": {"task": "cheques.tasks.cheques_expire_task", "schedule": crontab(hour=0, minute=30)},
 }
 
 # --- People ---------------------------------------------------------------------------------------
@@ -241,7 +242,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 # --- The cooperative: the seller on quotes and invoices, the debtor on SEPA files -----------------

@@ -19,6 +19,7 @@ api_v1 = [
     path("lieux/", lieux_api.LieuListView.as_view(), name="lieux"),
     path("lieux/export/", lieux_api.LieuExportView.as_view(), name="lieux-export"),
     path("lieux/<int:pk>/", lieux_api.LieuDetailView.as_view(), name="lieu"),
+    path("", include("cheques.api")),
 ]
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("catalogue/", include("referentiel.urls")),
     path("", include("qualification.urls")),
     path("", include("settlement.urls")),
+    path("", include("cheques.urls")),
     path("comptes/", include("allauth.urls")),
     path("lieux/", include("qualification.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cheques.models import FeeRates
+from aptic.errors import BusinessError
+from aptic.money import format_eur
+from cheques.forms import PaymentForm
+from cheques.models import Carnet, Cheque, FeeRates, Invoice, Order, Payment
+from cheques.services.common import AlreadyDone
+from cheques.services.orders import order_payment_record, orders_awaiting_payment
 
 
 @admin.register(FeeRates)
@@ -30,3 +42,111 @@ class FeeRatesAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Money records change only through services: the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "funder", "status", "quantity", "amount", "transfer_reference", "confirmed_at"]
+    list_filter = ["status"]
+    search_fields = ["funder__name", "transfer_reference"]
+    list_select_related = ["funder"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("Total TTC"))
+    def amount(self, order):
+        return format_eur(order.total_ttc) if order.total_ttc is not None else "—"
+
+    def get_urls(self):
+        return [
+            path(
+                "virement/",
+                self.admin_site.admin_view(self.record_payment_view),
+                name="cheques_order_record_payment",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "record_payment_url": reverse("admin:cheques_order_record_payment")}
+        return super().changelist_view(request, extra_context)
+
+    def record_payment_view(self, request):
+        """Finance staff: the orders awaiting a transfer, and the form that records one."""
+        if not request.user.has_perm("cheques.record_payment"):
+            raise PermissionDenied
+        form = PaymentForm(request.POST or None, initial={"transfer_reference": request.GET.get("reference", "")})
+        if request.method == "POST" and form.is_valid():
+            try:
+                order = order_payment_record(by=request.user, **form.cleaned_data)
+            except AlreadyDone as error:
+                messages.info(request, error.message)
+            except BusinessError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Virement de %(amount)s enregistré pour %(ref)s : l'émission des chèques commence.")
+                    % {"amount": format_eur(order.total_ttc), "ref": order.reference},
+                )
+                return redirect("admin:cheques_order_record_payment")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enregistrer un virement reçu"),
+            "form": form,
+            "orders": orders_awaiting_payment(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cheques/record_payment.html", context)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["order", "amount", "received_on", "bank_reference", "recorded_by", "recorded_at"]
+    search_fields = ["order__transfer_reference", "bank_reference"]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "reason", "funder", "issued_on", "total_ttc_display", "pdf_link"]
+    list_filter = ["kind", "reason", "year"]
+    search_fields = ["number", "funder__name"]
+    exclude = ["pdf"]
+
+    @admin.display(description=gettext_lazy("Total TTC"))
+    def total_ttc_display(self, invoice):
+        return format_eur(invoice.total_ttc)
+
+    @admin.display(description=gettext_lazy("PDF"))
+    def pdf_link(self, invoice):
+        return format_html("{}", invoice.pdf_sha256[:12]) if invoice.pdf else "—"
+
+
+@admin.register(Carnet)
+class CarnetAdmin(ReadOnlyAdmin):
+    list_display = ["number", "funder", "order", "status", "distributeur", "size", "valid_until"]
+    list_filter = ["status"]
+    search_fields = ["number", "funder__name", "distributeur__name"]
+    list_select_related = ["funder", "order", "distributeur"]
+
+
+@admin.register(Cheque)
+class ChequeAdmin(ReadOnlyAdmin):
+    list_display = ["number", "funder", "status", "face_value", "valid_until"]
+    list_filter = ["status"]
+    search_fields = ["number"]
+    exclude = ["code_hash"]
+    list_select_related = ["funder"]
+    show_full_result_count = False

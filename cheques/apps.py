@@ -25,8 +25,18 @@ class ChequesConfig(AppConfig):
     name = "cheques"
     verbose_name = "Chèques"
     staff_permissions = {
-        "finance": ["view_feerates", "add_feerates", "change_feerates"],
-        "support": ["view_feerates"],
+        "finance": [
+            "view_feerates",
+            "add_feerates",
+            "change_feerates",
+            "view_order",
+            "record_payment",
+            "view_payment",
+            "view_invoice",
+            "view_carnet",
+            "view_cheque",
+        ],
+        "support": ["view_feerates", "view_order", "view_invoice", "view_carnet", "view_cheque"],
     }
 
     def ready(self):

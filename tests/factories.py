@@ -184,3 +184,52 @@ def qualified_lieu(*, services=(), **kwargs) -> Lieu:
     lieu.services.set(services)
     qualify(lieu)
     return lieu
+
+
+# --- Cheques ------------------------------------------------------------------------------------------
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A draft order (go through the services to move it on: ``order_through(status)``)."""
+
+    class Meta:
+        model = "cheques.Order"
+
+    funder = factory.SubFactory(OrganisationFactory, commanditaire=True)
+    quantity = 20
+    carnet_size = 10
+    valid_until = factory.LazyFunction(lambda: datetime.date(timezone.localdate().year + 1, 12, 31))
+    created_by = factory.SubFactory(UserFactory)
+
+
+def order_through(status: str, *, funder=None, by=None, quantity: int = 20, carnet_size: int = 10, **kwargs):
+    """An order taken through the real services up to ``status`` (quoted, confirmed, paid, issued).
+
+    Tasks queued on commit do not run in a test's transaction: issuance is called directly, printing not.
+    """
+    from cheques.enums import OrderStatus
+    from cheques.services import orders
+
+    if by is None:
+        by = member(OrganisationKind.COMMANDITAIRE, organisation=funder)
+    funder = funder or by.memberships.get().organisation
+    order = OrderFactory(funder=funder, created_by=by, quantity=quantity, carnet_size=carnet_size, **kwargs)
+    steps = [OrderStatus.QUOTED, OrderStatus.CONFIRMED, OrderStatus.PAID, OrderStatus.ISSUED]
+    for step in steps[: steps.index(status) + 1]:
+        if step == OrderStatus.QUOTED:
+            order = orders.order_quote(order=order, by=by)
+        elif step == OrderStatus.CONFIRMED:
+            order = orders.order_confirm(order=order, by=by)
+        elif step == OrderStatus.PAID:
+            order = orders.order_payment_record(
+                transfer_reference=order.transfer_reference,
+                amount=order.total_ttc,
+                received_on=timezone.localdate(),
+                by=staff_user("finance"),
+            )
+        elif step == OrderStatus.ISSUED:
+            from cheques.services.issuance import order_issue
+
+            order_issue(order_id=order.pk)
+    order.refresh_from_db()
+    return order

@@ -17,6 +17,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHEQUE_CODE_PEPPER = "test-pepper-not-secret-but-long-enough-0123456789"
 
 PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="aptic-test-files-"))
+VAR_DIR = Path(tempfile.mkdtemp(prefix="aptic-test-var-"))  # the demo writes its cheque codes here
 STORAGES = {
     **STORAGES,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_FILES_ROOT}},

@@ -1,0 +1,73 @@
+"""Rate limits on the Django cache (Redis in the full stack, so a limit holds across processes).
+
+It knows no domain. A caller names its limits and counts what it wants to limit (usually failures)::
+
+    limits = [Limit("balance-ip", ip, 10, 600), Limit("balance-global", "all", 1000, 60)]
+    ratelimit_check(limits)          # raises RateLimited (a BusinessError, HTTP 429) when one is reached
+    ...
+    if failed:
+        ratelimit_hit(limits)
+
+Windows are fixed (``window`` seconds); identifiers are hashed before they become cache keys.
+"""
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from aptic.errors import BusinessError
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    identifier: str
+    limit: int
+    window: int  # seconds
+    message: str = ""
+
+    def key(self, now: float) -> str:
+        digest = hashlib.sha256(f"{self.name}:{self.identifier}".encode()).hexdigest()[:32]
+        return f"ratelimit:{self.name}:{digest}:{int(now // self.window)}"
+
+    def retry_after(self, now: float) -> int:
+        return max(1, int(self.window - now % self.window))
+
+
+class RateLimited(BusinessError):
+    code = "rate_limited"
+    status = 429
+
+
+def ratelimit_check(limits: Iterable[Limit]) -> None:
+    """Refuse (``RateLimited``) when any of ``limits`` has been reached in its current window."""
+    now = time.time()
+    for limit in limits:
+        if (cache.get(limit.key(now)) or 0) >= limit.limit:
+            wait = limit.retry_after(now)
+            minutes = max(1, (wait + 59) // 60)
+            message = limit.message or _("Trop de tentatives. Par sécurité, réessayez dans %(minutes)s minute(s).") % {
+                "minutes": minutes
+            }
+            raise RateLimited(message, retry_after=wait)
+
+
+def ratelimit_hit(limits: Iterable[Limit]) -> None:
+    """Count one event against each of ``limits`` (atomic increments)."""
+    now = time.time()
+    for limit in limits:
+        key = limit.key(now)
+        cache.add(key, 0, timeout=limit.window + 1)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=limit.window + 1)
+
+
+def client_ip(request) -> str:
+    """The caller's address (``REMOTE_ADDR``: the proxy in front must set it to the real client)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"

@@ -1,0 +1,1 @@
+"""Benchmarks: speed targets measured outside the test suite (``python -m bench NAME``)."""
