@@ -593,6 +593,7 @@ class ServiceForm(UniqueCodeInVersionForm):
             "standard_services",
             "duration_minutes",
             "cost_in_cheques",
+            "cost_adjustable",
             "position",
         ]
         widgets = {

@@ -71,6 +71,7 @@ class ServiceSerializer(serializers.ModelSerializer):
             "standard_services",
             "duration_minutes",
             "cost_in_cheques",
+            "cost_adjustable",
             "version",
         ]
         extra_kwargs = {

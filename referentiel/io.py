@@ -60,6 +60,7 @@ SERVICE_COLUMNS = [
     "services_standard",
     "duree_minutes",
     "cout_cheques",
+    "cout_reductible",
     "ordre",
 ]
 CSV_COLUMNS = CATEGORY_COLUMNS + SERVICE_COLUMNS
@@ -106,6 +107,7 @@ def _service_dict(service: Service, category: Category) -> dict:
         "services_standard": _values(service.standard_services.all()),
         "duree_minutes": service.duration_minutes,
         "cout_cheques": service.cost_in_cheques,
+        "cout_reductible": service.cost_adjustable,
         "ordre": service.position,
     }
 
@@ -152,6 +154,7 @@ def export_csv(version: Version) -> bytes:
                     LIST_SEPARATOR.join(row["services_standard"]),
                     row["duree_minutes"],
                     row["cout_cheques"],
+                    "oui" if row["cout_reductible"] else "non",
                     row["ordre"],
                 ]
             )
@@ -212,6 +215,7 @@ class ServiceRow:
     cost_in_cheques: int = 0
     position: int = 0
     where: str = ""
+    cost_adjustable: bool = False
 
 
 @dataclass
@@ -318,6 +322,19 @@ class _Checker:
         return number
 
     @staticmethod
+    def boolean(value, *, label: str, errors: list[str]) -> bool:
+        """``true``/``false`` in JSON, ``oui``/``non`` (or 1/0, true/false) in CSV; missing means no."""
+        if value is None or value == "" or isinstance(value, bool):
+            return bool(value)
+        text = str(value).strip().lower()
+        if text in ("oui", "true", "1", "vrai"):
+            return True
+        if text in ("non", "false", "0", "faux"):
+            return False
+        errors.append(_("%(label)s vaut « oui » ou « non », pas « %(value)s »") % {"label": label, "value": value})
+        return False
+
+    @staticmethod
     def tokens(value) -> list[str]:
         if isinstance(value, list):
             return [_Checker.text(item) for item in value if _Checker.text(item)]
@@ -380,11 +397,23 @@ class _Checker:
         position = self.integer(
             data.get("ordre"), label=_("l'ordre"), minimum=0, maximum=32767, errors=errors, default=0
         )
+        adjustable = self.boolean(data.get("cout_reductible"), label=_("le coût réductible"), errors=errors)
         self.add(where, errors)
         if errors:
             return None
         return ServiceRow(
-            code, category, label, description, publics, formats, standards, duration, cost, position, where
+            code,
+            category,
+            label,
+            description,
+            publics,
+            formats,
+            standards,
+            duration,
+            cost,
+            position,
+            where,
+            adjustable,
         )
 
     def cross_checks(self, parsed: ParsedVersion) -> None:
@@ -591,6 +620,7 @@ def parse_csv(text: str) -> ParsedVersion:
                     "services_standard": row.get("services_standard"),
                     "duree_minutes": row.get("duree_minutes"),
                     "cout_cheques": row.get("cout_cheques"),
+                    "cout_reductible": row.get("cout_reductible"),
                     "ordre": row.get("ordre"),
                 },
             )

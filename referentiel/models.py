@@ -187,6 +187,13 @@ class Service(FrozenIfPublished):
     cost_in_cheques = models.PositiveSmallIntegerField(
         _("coût en chèques"), default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_COST_IN_CHEQUES)]
     )
+    # Whether the médiateur may validate fewer cheques than the cost (down to 1), e.g. for a workshop attended
+    # in part; otherwise the service always consumes exactly ``cost_in_cheques``.
+    cost_adjustable = models.BooleanField(
+        _("coût réductible jusqu'à 1 chèque"),
+        default=False,
+        help_text=_("Le médiateur peut valider moins de chèques que le coût (atelier suivi en partie, par exemple)."),
+    )
     standard_services = models.ManyToManyField(
         StandardService, related_name="services", verbose_name=_("services du standard national")
     )

@@ -105,6 +105,7 @@ COMPARED_FIELDS = [
     "standard_services",
     "duration_minutes",
     "cost_in_cheques",
+    "cost_adjustable",
 ]
 COMPARED_CATEGORY_FIELDS = ["label", "description", "position"]
 
@@ -119,6 +120,7 @@ def _comparable(service: Service) -> dict:
         "standard_services": sorted(s.value for s in service.standard_services.all()),
         "duration_minutes": service.duration_minutes,
         "cost_in_cheques": service.cost_in_cheques,
+        "cost_adjustable": service.cost_adjustable,
     }
 
 

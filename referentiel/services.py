@@ -168,6 +168,7 @@ def _copy_contents(*, source: Version, target: Version) -> None:
             description=service.description,
             duration_minutes=service.duration_minutes,
             cost_in_cheques=service.cost_in_cheques,
+            cost_adjustable=service.cost_adjustable,
             position=service.position,
         )
         for service in services
@@ -477,6 +478,7 @@ def version_import(*, content: bytes, filename: str, by: User | None, label: str
             description=row.description,
             duration_minutes=row.duration_minutes,
             cost_in_cheques=row.cost_in_cheques,
+            cost_adjustable=row.cost_adjustable,
             position=row.position,
         )
         for row in parsed.services

@@ -152,3 +152,16 @@ def uninstall(apps, schema_editor):
     elif connection.vendor == "sqlite":
         for name in SQLITE_TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def drop_sqlite(apps, schema_editor):
+    """SQLite rebuilds a table to alter it, and triggers naming the rebuilt table break: a migration that
+    alters a référentiel table starts with this operation and ends with :func:`reinstall_sqlite`.
+    PostgreSQL keeps its triggers through ALTER TABLE."""
+    if schema_editor.connection.vendor == "sqlite":
+        uninstall(apps, schema_editor)
+
+
+def reinstall_sqlite(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        install(apps, schema_editor)

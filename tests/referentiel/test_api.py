@@ -66,6 +66,7 @@ def test_services_default_to_the_version_in_force_today(client, v1, v2):
         "standard_services": [{"value": "utilisation_securisee", "label": "Utilisation sécurisée du numérique"}],
         "duration_minutes": 60,
         "cost_in_cheques": 1,
+        "cost_adjustable": False,
         "version": 1,
     }
 

@@ -114,6 +114,7 @@ def test_a_csv_from_a_spreadsheet_is_read_with_semicolons_labels_and_without_acc
         (good_row(services_standard=""), "le service doit correspondre à au moins un service du standard national"),
         (good_row(cout_cheques="0"), "le coût en chèques doit être un nombre entre 1 et 20 (lu : 0)"),
         (good_row(cout_cheques="1,5"), "le coût en chèques « 1,5 » n'est pas un nombre entier"),
+        (good_row(cout_reductible="peut-être"), "le coût réductible vaut « oui » ou « non », pas « peut-être »"),
         (good_row(libelle=""), "le libellé du service est manquant"),
         (good_row(description=" "), "la description pour le public est manquante"),
         (good_row(duree_minutes="une heure"), "la durée (minutes) « une heure » n'est pas un nombre entier"),
