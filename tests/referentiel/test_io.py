@@ -53,6 +53,7 @@ def good_row(**changes) -> dict:
         "services_standard": "maitrise_outils_numeriques",
         "duree_minutes": "60",
         "cout_cheques": "1",
+        "cout_reductible": "non",
         "ordre": "1",
     }
     return {**row, **changes}
