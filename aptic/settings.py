@@ -242,7 +242,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # Inline tasks (embedded mode) would log every success; a real worker logs them itself.
+        "celery.app.trace": {"level": "WARNING" if not REDIS_URL else "INFO"},
+    },
 }
 
 # --- The cooperative: the seller on quotes and invoices, the debtor on SEPA files -----------------

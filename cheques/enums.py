@@ -86,3 +86,9 @@ class PrintStatus(models.TextChoices):
     PENDING = "pending", _("En attente")
     RUNNING = "running", _("En cours")
     DONE = "done", _("Terminé")
+
+
+class RedemptionStatus(models.TextChoices):
+    VALIDATED = "validated", _("Validée")
+    VOIDED = "voided", _("Annulée")
+    SETTLED = "settled", _("Contrepayée")

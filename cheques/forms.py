@@ -215,3 +215,84 @@ class BalanceForm(forms.Form):
             }
         ),
     )
+
+
+class CounterLookupForm(forms.Form):
+    """At the counter: the cheque's number and code, typed, or the text of its scanned QR code."""
+
+    number = forms.CharField(
+        label=_("Numéro du chèque ou du carnet"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "1000 0014-03"}),
+    )
+    code = forms.CharField(
+        label=_("Code secret"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": "XXXX-XXXX-XXXX-XXXX",
+            }
+        ),
+    )
+    qr = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("qr") and not (cleaned.get("number") and cleaned.get("code")):
+            raise ValidationError(_("Scannez le QR code du chèque, ou saisissez son numéro et son code."))
+        return cleaned
+
+    def lookup(self) -> dict:
+        data = self.cleaned_data
+        if data.get("qr"):
+            return {"payload": data["qr"]}
+        return {"number": data["number"], "code": data["code"]}
+
+
+class RedemptionForm(forms.Form):
+    """What is validated: the service and the number of cheques (the cheque and lieu travel as hidden fields)."""
+
+    lieu = forms.IntegerField(widget=forms.HiddenInput)
+    number = forms.CharField(required=False, max_length=30, widget=forms.HiddenInput)
+    code = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    qr = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+    idempotency_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    service = forms.CharField(label=_("Service rendu"), max_length=60)
+    cheques_count = forms.IntegerField(label=_("Nombre de chèques"), min_value=1, max_value=20)
+
+    def __init__(self, *args, services=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if services is not None:
+            self.fields["service"].widget = ServiceSelect(
+                choices=[
+                    (service.code, f"{service.label} — {service.cost_in_cheques} chèque(s)") for service in services
+                ],
+                costs={service.code: (service.cost_in_cheques, service.cost_adjustable) for service in services},
+            )
+
+
+class ServiceSelect(forms.Select):
+    """A select whose options carry the service's cost, so the page proposes it as the number of cheques."""
+
+    def __init__(self, *args, costs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.costs = costs or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        cost, adjustable = self.costs.get(value, (1, False))
+        option["attrs"].update({"data-cost": cost, "data-adjustable": "1" if adjustable else "0"})
+        return option
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'annulation"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Erreur de saisie, service non rendu…")}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cheques.views import distribution, orders, public
+from cheques.views import counter, distribution, orders, public
 
 app_name = "cheques"
 
@@ -34,6 +34,13 @@ urlpatterns = [
     path("espace/carnets/", distribution.stock, name="stock"),
     path("espace/carnets/remettre/", distribution.hand_out, name="hand-out"),
     path("espace/invitation/<str:token>/", distribution.invitation_accept, name="invitation-accept"),
+    # Structure: the counter
+    path("guichet/", counter.counter, name="counter"),
+    path("guichet/verifier/", counter.counter_lookup, name="counter-lookup"),
+    path("guichet/valider/", counter.counter_validate, name="counter-validate"),
+    path("guichet/recu/<int:pk>/", counter.counter_receipt, name="counter-receipt"),
+    path("guichet/<int:pk>/annuler/", counter.counter_void, name="counter-void"),
+    path("espace/validations/", counter.redemption_list, name="redemption-list"),
     # Both
     path("espace/carnets/bloquer/", distribution.carnet_block, name="carnet-block"),
     path("espace/carnets/<str:number>/", distribution.carnet_detail, name="carnet-detail"),

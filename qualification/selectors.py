@@ -64,3 +64,21 @@ def qualifications_of_structure(structure):
         .select_related("lieu__commune", "application")
         .order_by("lieu__name", "-valid_from")
     )
+
+
+def mediateur_qualification_of(*, mediateur, lieu: Lieu, on: datetime.date | None = None):
+    """The active qualification of ``mediateur`` (a Mediateur row) at ``lieu`` on ``on``, if any."""
+    on = on or timezone.localdate()
+    if mediateur.lieu_id != lieu.pk:
+        return None
+    return (
+        MediateurQualification.objects.filter(
+            mediateur=mediateur,
+            status=QualificationStatus.ACTIVE,
+            valid_from__lte=on,
+            valid_until__gte=on,
+            qualification__status=QualificationStatus.ACTIVE,
+        )
+        .select_related("mediateur", "qualification")
+        .first()
+    )

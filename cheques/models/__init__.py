@@ -11,6 +11,7 @@ from cheques.models.carnets import (
 from cheques.models.orders import DocumentCounter, Invoice, Order, OrderTransition, Payment
 from cheques.models.printing import PrintChunk, PrintJob
 from cheques.models.rates import FeeRates, FeeRatesQuerySet
+from cheques.models.redemptions import IdempotentRequest, RedeemedCheque, Redemption
 
 __all__ = [
     "BeneficiaryProfile",
@@ -21,6 +22,7 @@ __all__ = [
     "DocumentCounter",
     "FeeRates",
     "FeeRatesQuerySet",
+    "IdempotentRequest",
     "Invoice",
     "Order",
     "OrderTransition",
@@ -28,4 +30,6 @@ __all__ = [
     "Payment",
     "PrintChunk",
     "PrintJob",
+    "RedeemedCheque",
+    "Redemption",
 ]

@@ -1,0 +1,396 @@
+"""Redemption at the counter: exactly once, every rule checked, one database transaction.
+
+A médiateur (or their structure's software, through the API) presents a cheque's number and code (or its
+QR code), a service and a number of cheques. Every refusal has its own code and message and changes
+nothing. Success is one transaction: a guarded ``UPDATE … WHERE status = 'issued'`` of the cheques, the
+redemption and its lines (a cheque is redeemed at most once: unique constraint), the ledger entries
+(cheques outstanding → structure payable). A retry with the same ``Idempotency-Key`` gets the first answer.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from aptic.errors import BusinessError
+from aptic.ratelimit import Limit, ratelimit_check, ratelimit_hit
+from cheques.enums import CarnetStatus, ChequeStatus, RedemptionStatus
+from cheques.models import Cheque, FeeRates, IdempotentRequest, RedeemedCheque, Redemption
+from cheques.selectors import cheque_for_code
+from ledger.enums import AccountCode as A
+from ledger.services import credit, debit, transaction_post
+from qualification.eligibility import Decision, eligibility_of
+from qualification.models import Lieu, Mediateur
+from qualification.selectors import lieu_qualification_on, mediateur_qualification_of
+from referentiel.models import Service, Version
+
+# Failed code entries (wrong code, unknown number, malformed code): who asks is limited, never the cheque.
+FAILURES_PER_ACCOUNT = (10, 15 * 60)
+FAILURES_PER_IP = (20, 15 * 60)
+FAILURES_GLOBAL = (1000, 60)
+
+
+class Refused(BusinessError):
+    status = 422
+
+
+class AlreadyRedeemed(BusinessError):
+    code = "already_redeemed"
+    status = 409
+
+
+@dataclass(frozen=True)
+class Counter:
+    """Who validates: a logged-in médiateur, or a structure's software (API key) naming the médiateur."""
+
+    mediateur: Mediateur | None
+    user: object | None = None
+    api_key: object | None = None
+
+    @property
+    def scope(self) -> str:
+        return f"api_key:{self.api_key.pk}" if self.api_key is not None else f"user:{self.user.pk}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    redemption: Redemption
+    replayed: bool  # True when a retried request got the first answer back
+
+
+def counter_for_user(*, user, lieu: Lieu) -> Counter:
+    """The médiateur row of ``user`` at ``lieu`` (a person may work at several lieux of a structure)."""
+    return Counter(mediateur=Mediateur.objects.filter(user=user, lieu=lieu).first(), user=user)
+
+
+def _limits(counter: Counter, ip: str) -> list[Limit]:
+    return [
+        Limit("counter-fail-account", counter.scope, *FAILURES_PER_ACCOUNT),
+        Limit("counter-fail-ip", ip, *FAILURES_PER_IP),
+        Limit(
+            "counter-fail-global",
+            "all",
+            *FAILURES_GLOBAL,
+            message=_("Trop de codes erronés sont saisis en ce moment sur la plateforme. Réessayez dans une minute."),
+        ),
+    ]
+
+
+def cheque_at_counter(*, counter: Counter, ip: str, number: str = "", code: str = "", payload: str = "") -> Cheque:
+    """The cheque a code opens, counting failed entries against the person, their address and the platform."""
+    limits = _limits(counter, ip)
+    ratelimit_check(limits)
+    try:
+        return cheque_for_code(number=number, code=code, payload=payload)
+    except BusinessError:
+        ratelimit_hit(limits)
+        raise
+
+
+def _when_where(cheque: Cheque) -> str:
+    line = RedeemedCheque.objects.filter(cheque=cheque, live=True).select_related("redemption__lieu__commune").first()
+    if line is None:
+        return _("Ce chèque a déjà été utilisé.")
+    redemption = line.redemption
+    return _("Ce chèque a déjà été utilisé le %(date)s à %(time)s, à %(lieu)s (%(commune)s).") % {
+        "date": date_format(timezone.localtime(redemption.validated_at), "d/m/Y"),
+        "time": date_format(timezone.localtime(redemption.validated_at), "H:i"),
+        "lieu": redemption.lieu.name,
+        "commune": redemption.lieu.commune.name,
+    }
+
+
+def cheque_refusal(cheque: Cheque, today: datetime.date) -> BusinessError | None:
+    """Why this cheque cannot be spent today, if it cannot."""
+    if cheque.status in (ChequeStatus.REDEEMED, ChequeStatus.SETTLED):
+        return AlreadyRedeemed(_when_where(cheque))
+    if cheque.status == ChequeStatus.BLOCKED or cheque.carnet.status in (CarnetStatus.BLOCKED, CarnetStatus.REPLACED):
+        return Refused(
+            _("Ce carnet a été déclaré perdu ou volé : ses chèques ne peuvent plus être utilisés."), code="blocked"
+        )
+    if cheque.status == ChequeStatus.EXPIRED or cheque.valid_until < today:
+        return Refused(
+            _("Ce chèque a expiré le %(date)s.") % {"date": cheque.valid_until.strftime("%d/%m/%Y")}, code="expired"
+        )
+    return None
+
+
+def service_for_lieu(*, lieu: Lieu, code: str, on: datetime.date) -> Service:
+    """The service of the référentiel in force with this code, if the lieu offers it."""
+    version = Version.objects.in_force(on)
+    service = (
+        Service.objects.filter(version=version, code=code).select_related("category").first() if version else None
+    )
+    if service is None:
+        raise Refused(_("Ce service n'existe pas dans le référentiel national en vigueur."), code="unknown_service")
+    if not lieu.services.filter(code=code).exists():
+        raise Refused(
+            _("Ce lieu ne propose pas le service « %(service)s ».") % {"service": service.label},
+            code="service_not_offered",
+        )
+    return service
+
+
+def redemption_refusal(
+    *, cheque: Cheque, counter: Counter, lieu: Lieu, service: Service, count: int, today: datetime.date
+) -> BusinessError | None:
+    """The first rule the redemption breaks, or None (DESIGN §4, seed 000). Reads only."""
+    refusal = cheque_refusal(cheque, today)
+    if refusal is not None:
+        return refusal
+    if lieu_qualification_on(lieu, today) is None:
+        return Refused(
+            _("Ce lieu n'est pas qualifié #APTIC aujourd'hui : aucun chèque ne peut y être validé."),
+            code="lieu_not_qualified",
+        )
+    mediateur = counter.mediateur
+    if mediateur is None or mediateur.lieu_id != lieu.pk:
+        return Refused(_("Vous n'êtes pas déclaré·e comme médiateur de ce lieu."), code="mediateur_not_qualified")
+    if eligibility_of(mediateur.employment_status).decision == Decision.NOT_ELIGIBLE:
+        return Refused(
+            _("Votre statut (%(status)s) ne permet pas de valider des chèques #APTIC.")
+            % {"status": mediateur.get_employment_status_display().lower()},
+            code="mediateur_not_eligible",
+        )
+    if mediateur_qualification_of(mediateur=mediateur, lieu=lieu, on=today) is None:
+        return Refused(
+            _("Vous n'êtes pas qualifié·e aujourd'hui pour valider des chèques dans ce lieu."),
+            code="mediateur_not_qualified",
+        )
+    order = cheque.order
+    categories = {category.code for category in order.categories.all()}
+    if categories and service.category.code not in categories:
+        return Refused(
+            _("Le financeur de ce carnet ne prend pas en charge les services « %(category)s ».")
+            % {"category": service.category.label},
+            code="service_outside_restrictions",
+        )
+    communes = {commune.pk for commune in order.communes.all()}
+    departements = {departement.pk for departement in order.departements.all()}
+    if (communes or departements) and not (lieu.commune_id in communes or lieu.commune.departement_id in departements):
+        return Refused(
+            _("Ce carnet ne peut pas être utilisé à %(commune)s : son financeur le réserve à d'autres territoires.")
+            % {"commune": lieu.commune.name},
+            code="lieu_outside_territory",
+        )
+    named = {named_lieu.pk for named_lieu in order.lieux.all()}
+    if named and lieu.pk not in named:
+        return Refused(
+            _("Ce carnet ne peut être utilisé que dans les lieux choisis par son financeur."), code="lieu_not_allowed"
+        )
+    if count < 1 or count > service.cost_in_cheques:
+        return Refused(
+            _("Ce service coûte %(cost)d chèque(s) : validez entre 1 et %(cost)d chèque(s).")
+            % {"cost": service.cost_in_cheques},
+            code="count_not_allowed",
+        )
+    if count < service.cost_in_cheques and not service.cost_adjustable:
+        return Refused(
+            _("Ce service coûte %(cost)d chèque(s), et le référentiel ne permet pas d'en valider moins.")
+            % {"cost": service.cost_in_cheques},
+            code="count_not_allowed",
+        )
+    spendable = cheque.carnet.cheques.filter(status=ChequeStatus.ISSUED, valid_until__gte=today).count()
+    if spendable < count:
+        return Refused(
+            _("Il ne reste que %(left)d chèque(s) sur ce carnet.") % {"left": spendable}, code="not_enough_cheques"
+        )
+    return None
+
+
+def _fingerprint(**request) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(counter: Counter, key: str | None, fingerprint: str) -> Redemption | None:
+    if not key:
+        return None
+    previous = IdempotentRequest.objects.filter(scope=counter.scope, key=key).select_related("redemption").first()
+    if previous is None:
+        return None
+    if previous.fingerprint != fingerprint:
+        raise BusinessError(
+            _("Cette clé d'idempotence a déjà servi pour une autre demande."),
+            code="idempotency_key_reused",
+            status=422,
+        )
+    return previous.redemption
+
+
+def redemption_validate(
+    *,
+    counter: Counter,
+    lieu: Lieu,
+    service_code: str,
+    cheques_count: int,
+    ip: str,
+    number: str = "",
+    code: str = "",
+    payload: str = "",
+    idempotency_key: str | None = None,
+) -> Outcome:
+    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``."""
+    fingerprint = _fingerprint(
+        lieu=lieu.pk,
+        service=service_code,
+        count=cheques_count,
+        number=number.strip(),
+        code=code.strip().upper(),
+        payload=payload.strip(),
+    )
+    if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
+        return Outcome(replayed, replayed=True)
+    today = timezone.localdate()
+    cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
+    service = service_for_lieu(lieu=lieu, code=service_code, on=today)
+    refusal = redemption_refusal(
+        cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
+    )
+    if refusal is not None:
+        raise refusal
+    try:
+        return Outcome(
+            _redeem(
+                counter=counter,
+                lieu=lieu,
+                service=service,
+                cheque=cheque,
+                count=cheques_count,
+                today=today,
+                idempotency_key=idempotency_key,
+                fingerprint=fingerprint,
+            ),
+            replayed=False,
+        )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: it is the first answer.
+        if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
+            return Outcome(replayed, replayed=True)
+        raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
+
+
+@transaction.atomic
+def _redeem(
+    *,
+    counter: Counter,
+    lieu: Lieu,
+    service: Service,
+    cheque: Cheque,
+    count: int,
+    today: datetime.date,
+    idempotency_key: str | None,
+    fingerprint: str,
+) -> Redemption:
+    # The presented cheque first, then the carnet's next spendable cheques in their printed order.
+    others = list(
+        cheque.carnet.cheques.filter(status=ChequeStatus.ISSUED, valid_until__gte=today)
+        .exclude(pk=cheque.pk)
+        .order_by("position")
+        .values_list("pk", "face_value")[: count - 1]
+    )
+    chosen = [(cheque.pk, cheque.face_value), *others]
+    ids = [pk for pk, _value in chosen]
+    now = timezone.now()
+    updated = Cheque.objects.filter(pk__in=ids, status=ChequeStatus.ISSUED).update(
+        status=ChequeStatus.REDEEMED, status_changed_at=now
+    )
+    if updated != count:
+        transaction.set_rollback(True)
+        raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé."))
+    rates = FeeRates.objects.in_force(today)
+    face_value_total = sum(value for _pk, value in chosen)
+    redemption = Redemption.objects.create(
+        carnet_id=cheque.carnet_id,
+        order_id=cheque.order_id,
+        funder_id=cheque.funder_id,
+        lieu=lieu,
+        structure_id=lieu.structure_id,
+        mediateur=counter.mediateur,
+        validated_by=counter.user,
+        via_api_key=counter.api_key,
+        service=service,
+        cheques_count=count,
+        face_value_total=face_value_total,
+        downstream_fee_bp=rates.downstream_fee_bp,
+        vat_bp=rates.vat_bp,
+        validated_at=now,
+        period=timezone.localdate(now).replace(day=1),
+    )
+    RedeemedCheque.objects.bulk_create([RedeemedCheque(redemption=redemption, cheque_id=pk) for pk in ids])
+    transaction_post(
+        kind="redemption",
+        reference=f"redemption:{redemption.pk}",
+        occurred_at=now,
+        by=counter.user,
+        idempotency_key=f"redemption:{redemption.pk}:validated",
+        entries=[
+            debit(A.CHEQUES_OUTSTANDING, face_value_total),
+            credit(A.STRUCTURE_PAYABLE, face_value_total, party=lieu.structure),
+        ],
+    )
+    if idempotency_key:
+        IdempotentRequest.objects.create(
+            scope=counter.scope, key=idempotency_key, fingerprint=fingerprint, redemption=redemption
+        )
+    audit_record(
+        action="cheques.redemption.validated",
+        actor=counter.user,
+        organisation=lieu.structure,
+        target=redemption,
+        data={"lieu": lieu.pk, "service": service.code, "cheques": count, "via_api": counter.api_key is not None},
+    )
+    return redemption
+
+
+@transaction.atomic
+def redemption_void(*, redemption: Redemption, reason: str, by=None, api_key=None) -> Redemption:
+    """The lieu takes a validation back (a mistake at the counter): its cheques become spendable again.
+
+    Possible until the month is settled; a settled redemption is refused.
+    """
+    if not reason.strip():
+        raise BusinessError(_("Indiquez pourquoi vous annulez cette validation."), code="reason_required")
+    now = timezone.now()
+    updated = Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.VALIDATED).update(
+        status=RedemptionStatus.VOIDED, voided_at=now, voided_by=by, void_reason=reason.strip()[:200]
+    )
+    if not updated:
+        current = Redemption.objects.values_list("status", flat=True).get(pk=redemption.pk)
+        if current == RedemptionStatus.VOIDED:
+            raise BusinessError(_("Déjà effectué : cette validation est annulée."), code="already_done", status=409)
+        raise BusinessError(
+            _("Ce mois est déjà contrepayé : la validation ne peut plus être annulée."),
+            code="already_settled",
+            status=409,
+        )
+    cheque_ids = list(redemption.lines.filter(live=True).values_list("cheque_id", flat=True))
+    redemption.lines.filter(live=True).update(live=False)
+    Cheque.objects.filter(pk__in=cheque_ids, status=ChequeStatus.REDEEMED).update(
+        status=ChequeStatus.ISSUED, status_changed_at=now
+    )
+    transaction_post(
+        kind="redemption.voided",
+        reference=f"redemption:{redemption.pk}",
+        occurred_at=now,
+        by=by,
+        idempotency_key=f"redemption:{redemption.pk}:voided",
+        entries=[
+            debit(A.STRUCTURE_PAYABLE, redemption.face_value_total, party=redemption.structure),
+            credit(A.CHEQUES_OUTSTANDING, redemption.face_value_total),
+        ],
+    )
+    audit_record(
+        action="cheques.redemption.voided",
+        actor=by,
+        organisation=redemption.structure,
+        target=redemption,
+        data={"reason": reason.strip(), "via_api": api_key is not None},
+    )
+    redemption.refresh_from_db()
+    return redemption
