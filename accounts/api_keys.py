@@ -1,5 +1,7 @@
 """API-key authentication for other tools: ``Authorization: Api-Key aptic_<prefix>_<secret>``."""
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -8,6 +10,7 @@ from rest_framework import authentication, exceptions
 from accounts.models import ApiKey
 
 KEYWORD = "Api-Key"
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
 
 
 class ApiKeyUser:
@@ -42,7 +45,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 _("Clé d'API inconnue ou révoquée."), code="invalid_api_key"
             ) from exc
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)  # not a write on every call
         return ApiKeyUser(api_key), api_key
 
     def authenticate_header(self, request):

@@ -12,6 +12,7 @@ from accounts.access import access_for_request
 from accounts.api import AccessMixin, OrganisationKindPermission
 from accounts.enums import OrganisationKind
 from aptic.ratelimit import client_ip
+from cheques.api_redemptions import RedemptionViewSet
 from cheques.balance import balance_check
 from cheques.models import Carnet, Order
 from cheques.services import orders as order_services
@@ -246,6 +247,7 @@ class BalanceView(APIView):
 router = SimpleRouter()
 router.register("orders", OrderViewSet, basename="order")
 router.register("carnets", CarnetViewSet, basename="carnet")
+router.register("redemptions", RedemptionViewSet, basename="redemption")
 
 urlpatterns = [
     path("balance/", BalanceView.as_view(), name="balance"),

@@ -49,14 +49,14 @@ def cheque_for_code(*, number: str = "", code: str = "", payload: str = "") -> C
     if parsed is None:
         raise unknown
     carnet_number, position = parsed
-    carnet = Carnet.objects.filter(number=carnet_number).first()
-    if carnet is None:
-        raise unknown
-    cheques = Cheque.objects.filter(carnet=carnet, code_hash=cheque_codes.code_hash_raw(raw))
+    cheques = Cheque.objects.filter(carnet__number=carnet_number, code_hash=cheque_codes.code_hash_raw(raw))
     if position is not None:
         cheques = cheques.filter(position=position)
     cheque = cheques.select_related("carnet", "order", "funder").first()
     if cheque is None:
+        # Only a failed attempt pays for telling an unknown number from a wrong code.
+        if not Carnet.objects.filter(number=carnet_number).exists():
+            raise unknown
         raise BusinessError(_("Ce code ne correspond pas à ce numéro."), code="wrong_code")
     return cheque
 

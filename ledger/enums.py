@@ -38,3 +38,6 @@ ACCOUNT_KINDS = {
     AccountCode.VAT_COLLECTED: AccountKind.LIABILITY,
     AccountCode.MUTATIONS_PAYABLE: AccountKind.LIABILITY,
 }
+
+# Liabilities and revenue grow with credits: their natural balance is minus the sum of their legs.
+CREDIT_NORMAL_KINDS = {AccountKind.LIABILITY, AccountKind.REVENUE}

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.enums import AccountCode, AccountKind
+from ledger.enums import CREDIT_NORMAL_KINDS, AccountCode, AccountKind
 
 
 class AppendOnlyError(Exception):
@@ -41,7 +41,8 @@ class AppendOnlyModel(models.Model):
 
 
 class Account(models.Model):
-    code = models.CharField(_("code"), max_length=40, unique=True, choices=AccountCode.choices)
+    # The code is the key: a posting names its accounts without looking them up.
+    code = models.CharField(_("code"), max_length=40, primary_key=True, choices=AccountCode.choices)
     kind = models.CharField(_("nature"), max_length=20, choices=AccountKind.choices)
 
     class Meta:
@@ -55,7 +56,7 @@ class Account(models.Model):
     @property
     def credit_normal(self) -> bool:
         """Liabilities and revenue grow with credits: their natural balance is minus the sum of legs."""
-        return self.kind in (AccountKind.LIABILITY, AccountKind.REVENUE)
+        return self.kind in CREDIT_NORMAL_KINDS
 
 
 class Transaction(AppendOnlyModel):

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
-from ledger.enums import ACCOUNT_KINDS, AccountCode
+from ledger.enums import ACCOUNT_KINDS, CREDIT_NORMAL_KINDS, AccountCode
 from ledger.models import Account, Leg, Transaction
 
 
@@ -43,18 +43,6 @@ def chart_ensure() -> None:
     )
 
 
-def _account_ids(codes: Iterable[str]) -> dict[str, int]:
-    codes = set(codes)
-    ids = dict(Account.objects.filter(code__in=codes).values_list("code", "id"))
-    if missing := codes - ids.keys():
-        unknown = missing - set(AccountCode.values)
-        if unknown:
-            raise ValueError(f"unknown ledger accounts: {sorted(unknown)}")
-        chart_ensure()
-        ids = dict(Account.objects.filter(code__in=codes).values_list("code", "id"))
-    return ids
-
-
 def transaction_post(
     *,
     kind: str,
@@ -77,17 +65,19 @@ def transaction_post(
     if total != 0:
         raise UnbalancedTransaction(f"debits and credits differ by {total} cents")
 
+    if unknown := {entry.account for entry in entries} - set(AccountCode.values):
+        raise ValueError(f"unknown ledger accounts: {sorted(unknown)}")
     if idempotency_key and (done := Transaction.objects.filter(idempotency_key=idempotency_key).first()):
         return done
-    account_ids = _account_ids(entry.account for entry in entries)
     fields = {"kind": kind, "reference": reference, "memo": memo, "created_by": by, "idempotency_key": idempotency_key}
     if occurred_at is not None:
         fields["occurred_at"] = occurred_at
     try:
-        with transaction.atomic():
+        # A savepoint only where a concurrent posting of the same key may collide (and is then read back).
+        with transaction.atomic(savepoint=bool(idempotency_key)):
             txn = Transaction.objects.create(**fields)
             Leg.objects.bulk_create(
-                Leg(transaction=txn, account_id=account_ids[entry.account], party=entry.party, amount=entry.amount)
+                Leg(transaction=txn, account_id=entry.account, party=entry.party, amount=entry.amount)
                 for entry in entries
             )
     except IntegrityError:
@@ -104,10 +94,7 @@ def account_balance(account: str, *, party=None, at: datetime | None = None, kin
     (transactions whose value date is at or before it); ``kinds`` keeps only transactions of those kinds
     (the flow of one activity, e.g. what settlements paid out of the bank).
     """
-    account_row = Account.objects.filter(code=account).first()
-    if account_row is None:
-        return 0
-    legs = Leg.objects.filter(account=account_row)
+    legs = Leg.objects.filter(account_id=account)
     if party is not None:
         legs = legs.filter(party=party)
     if at is not None:
@@ -115,7 +102,7 @@ def account_balance(account: str, *, party=None, at: datetime | None = None, kin
     if kinds:
         legs = legs.filter(transaction__kind__in=list(kinds))
     total = legs.aggregate(total=Coalesce(Sum("amount"), 0))["total"]
-    return -total if account_row.credit_normal else total
+    return -total if ACCOUNT_KINDS[AccountCode(account)] in CREDIT_NORMAL_KINDS else total
 
 
 def journal_is_balanced() -> bool:

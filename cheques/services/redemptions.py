@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -21,14 +22,15 @@ from accounts.services import audit_record
 from aptic.errors import BusinessError
 from aptic.ratelimit import Limit, ratelimit_check, ratelimit_hit
 from cheques.enums import CarnetStatus, ChequeStatus, RedemptionStatus
-from cheques.models import Cheque, FeeRates, IdempotentRequest, RedeemedCheque, Redemption
+from cheques.models import Cheque, FeeRates, IdempotentRequest, Order, RedeemedCheque, Redemption
 from cheques.selectors import cheque_for_code
 from ledger.enums import AccountCode as A
 from ledger.services import credit, debit, transaction_post
 from qualification.eligibility import Decision, eligibility_of
 from qualification.models import Lieu, Mediateur
 from qualification.selectors import lieu_qualification_on, mediateur_qualification_of
-from referentiel.models import Service, Version
+from referentiel.enums import VersionStatus
+from referentiel.models import Service
 
 # Failed code entries (wrong code, unknown number, malformed code): who asks is limited, never the cheque.
 FAILURES_PER_ACCOUNT = (10, 15 * 60)
@@ -122,19 +124,46 @@ def cheque_refusal(cheque: Cheque, today: datetime.date) -> BusinessError | None
 
 
 def service_for_lieu(*, lieu: Lieu, code: str, on: datetime.date) -> Service:
-    """The service of the référentiel in force with this code, if the lieu offers it."""
-    version = Version.objects.in_force(on)
+    """The service with this code in the référentiel in force on ``on``, if the lieu offers it (one query)."""
     service = (
-        Service.objects.filter(version=version, code=code).select_related("category").first() if version else None
+        Service.objects.filter(version__status=VersionStatus.PUBLISHED, version__valid_from__lte=on, code=code)
+        .annotate(
+            offered=Exists(Lieu.services.through.objects.filter(lieu_id=lieu.pk, service__code=OuterRef("code")))
+        )
+        .select_related("category")
+        .order_by("-version__valid_from", "-version__number")
+        .first()
     )
     if service is None:
         raise Refused(_("Ce service n'existe pas dans le référentiel national en vigueur."), code="unknown_service")
-    if not lieu.services.filter(code=code).exists():
+    if not service.offered:
         raise Refused(
             _("Ce lieu ne propose pas le service « %(service)s ».") % {"service": service.label},
             code="service_not_offered",
         )
     return service
+
+
+def _restrictions(order_id: int, *, lieu: Lieu, service: Service) -> dict:
+    """The funder's restrictions as yes/no answers for this lieu and service, in one query."""
+    through = Order.categories.through, Order.communes.through, Order.departements.through, Order.lieux.through
+    categories, communes, departements, lieux = through
+    return (
+        Order.objects.filter(pk=order_id)
+        .values(
+            categories_any=Exists(categories.objects.filter(order_id=OuterRef("pk"))),
+            categories_ok=Exists(
+                categories.objects.filter(order_id=OuterRef("pk"), category__code=service.category.code)
+            ),
+            territory_any=Exists(communes.objects.filter(order_id=OuterRef("pk")))
+            | Exists(departements.objects.filter(order_id=OuterRef("pk"))),
+            territory_ok=Exists(communes.objects.filter(order_id=OuterRef("pk"), commune_id=lieu.commune_id))
+            | Exists(departements.objects.filter(order_id=OuterRef("pk"), departement_id=lieu.commune.departement_id)),
+            lieux_any=Exists(lieux.objects.filter(order_id=OuterRef("pk"))),
+            lieux_ok=Exists(lieux.objects.filter(order_id=OuterRef("pk"), lieu_id=lieu.pk)),
+        )
+        .get()
+    )
 
 
 def redemption_refusal(
@@ -144,43 +173,43 @@ def redemption_refusal(
     refusal = cheque_refusal(cheque, today)
     if refusal is not None:
         return refusal
-    if lieu_qualification_on(lieu, today) is None:
-        return Refused(
-            _("Ce lieu n'est pas qualifié #APTIC aujourd'hui : aucun chèque ne peut y être validé."),
-            code="lieu_not_qualified",
-        )
     mediateur = counter.mediateur
-    if mediateur is None or mediateur.lieu_id != lieu.pk:
-        return Refused(_("Vous n'êtes pas déclaré·e comme médiateur de ce lieu."), code="mediateur_not_qualified")
-    if eligibility_of(mediateur.employment_status).decision == Decision.NOT_ELIGIBLE:
-        return Refused(
-            _("Votre statut (%(status)s) ne permet pas de valider des chèques #APTIC.")
-            % {"status": mediateur.get_employment_status_display().lower()},
-            code="mediateur_not_eligible",
-        )
-    if mediateur_qualification_of(mediateur=mediateur, lieu=lieu, on=today) is None:
+    if mediateur is not None and mediateur.lieu_id == lieu.pk:
+        if eligibility_of(mediateur.employment_status).decision == Decision.NOT_ELIGIBLE:
+            return Refused(
+                _("Votre statut (%(status)s) ne permet pas de valider des chèques #APTIC.")
+                % {"status": mediateur.get_employment_status_display().lower()},
+                code="mediateur_not_eligible",
+            )
+        qualified = mediateur_qualification_of(mediateur=mediateur, lieu=lieu, on=today) is not None
+    else:
+        qualified = False
+    if not qualified:  # which of the lieu or the person is not qualified today?
+        if lieu_qualification_on(lieu, today) is None:
+            return Refused(
+                _("Ce lieu n'est pas qualifié #APTIC aujourd'hui : aucun chèque ne peut y être validé."),
+                code="lieu_not_qualified",
+            )
+        if mediateur is None or mediateur.lieu_id != lieu.pk:
+            return Refused(_("Vous n'êtes pas déclaré·e comme médiateur de ce lieu."), code="mediateur_not_qualified")
         return Refused(
             _("Vous n'êtes pas qualifié·e aujourd'hui pour valider des chèques dans ce lieu."),
             code="mediateur_not_qualified",
         )
-    order = cheque.order
-    categories = {category.code for category in order.categories.all()}
-    if categories and service.category.code not in categories:
+    restrictions = _restrictions(cheque.order_id, lieu=lieu, service=service)
+    if restrictions["categories_any"] and not restrictions["categories_ok"]:
         return Refused(
             _("Le financeur de ce carnet ne prend pas en charge les services « %(category)s ».")
             % {"category": service.category.label},
             code="service_outside_restrictions",
         )
-    communes = {commune.pk for commune in order.communes.all()}
-    departements = {departement.pk for departement in order.departements.all()}
-    if (communes or departements) and not (lieu.commune_id in communes or lieu.commune.departement_id in departements):
+    if restrictions["territory_any"] and not restrictions["territory_ok"]:
         return Refused(
             _("Ce carnet ne peut pas être utilisé à %(commune)s : son financeur le réserve à d'autres territoires.")
             % {"commune": lieu.commune.name},
             code="lieu_outside_territory",
         )
-    named = {named_lieu.pk for named_lieu in order.lieux.all()}
-    if named and lieu.pk not in named:
+    if restrictions["lieux_any"] and not restrictions["lieux_ok"]:
         return Refused(
             _("Ce carnet ne peut être utilisé que dans les lieux choisis par son financeur."), code="lieu_not_allowed"
         )
@@ -195,11 +224,6 @@ def redemption_refusal(
             _("Ce service coûte %(cost)d chèque(s), et le référentiel ne permet pas d'en valider moins.")
             % {"cost": service.cost_in_cheques},
             code="count_not_allowed",
-        )
-    spendable = cheque.carnet.cheques.filter(status=ChequeStatus.ISSUED, valid_until__gte=today).count()
-    if spendable < count:
-        return Refused(
-            _("Il ne reste que %(left)d chèque(s) sur ce carnet.") % {"left": spendable}, code="not_enough_cheques"
         )
     return None
 
@@ -288,23 +312,27 @@ def _redeem(
     fingerprint: str,
 ) -> Redemption:
     # The presented cheque first, then the carnet's next spendable cheques in their printed order.
-    others = list(
-        cheque.carnet.cheques.filter(status=ChequeStatus.ISSUED, valid_until__gte=today)
-        .exclude(pk=cheque.pk)
+    spendable = list(
+        Cheque.objects.filter(carnet_id=cheque.carnet_id, status=ChequeStatus.ISSUED, valid_until__gte=today)
         .order_by("position")
-        .values_list("pk", "face_value")[: count - 1]
+        .values_list("pk", "face_value", "number")
     )
-    chosen = [(cheque.pk, cheque.face_value), *others]
-    ids = [pk for pk, _value in chosen]
+    if len(spendable) < count:
+        raise Refused(
+            _("Il ne reste que %(left)d chèque(s) sur ce carnet.") % {"left": len(spendable)},
+            code="not_enough_cheques",
+        )
+    others = [row for row in spendable if row[0] != cheque.pk][: count - 1]
+    chosen = [(cheque.pk, cheque.face_value, cheque.number), *others]
+    ids = [pk for pk, _value, _number in chosen]
     now = timezone.now()
     updated = Cheque.objects.filter(pk__in=ids, status=ChequeStatus.ISSUED).update(
         status=ChequeStatus.REDEEMED, status_changed_at=now
     )
     if updated != count:
-        transaction.set_rollback(True)
         raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé."))
     rates = FeeRates.objects.in_force(today)
-    face_value_total = sum(value for _pk, value in chosen)
+    face_value_total = sum(value for _pk, value, _number in chosen)
     redemption = Redemption.objects.create(
         carnet_id=cheque.carnet_id,
         order_id=cheque.order_id,
@@ -328,7 +356,6 @@ def _redeem(
         reference=f"redemption:{redemption.pk}",
         occurred_at=now,
         by=counter.user,
-        idempotency_key=f"redemption:{redemption.pk}:validated",
         entries=[
             debit(A.CHEQUES_OUTSTANDING, face_value_total),
             credit(A.STRUCTURE_PAYABLE, face_value_total, party=lieu.structure),
@@ -345,6 +372,9 @@ def _redeem(
         target=redemption,
         data={"lieu": lieu.pk, "service": service.code, "cheques": count, "via_api": counter.api_key is not None},
     )
+    # What the receipt shows, known here without asking the database again.
+    redemption.cheque_numbers = [number for _pk, _value, number in chosen]
+    redemption.cheques_left = len(spendable) - count
     return redemption
 
 
