@@ -46,8 +46,10 @@ class RateLimited(BusinessError):
 def ratelimit_check(limits: Iterable[Limit]) -> None:
     """Refuse (``RateLimited``) when any of ``limits`` has been reached in its current window."""
     now = time.time()
+    limits = list(limits)
+    counts = cache.get_many([limit.key(now) for limit in limits])  # one round trip to Redis
     for limit in limits:
-        if (cache.get(limit.key(now)) or 0) >= limit.limit:
+        if (counts.get(limit.key(now)) or 0) >= limit.limit:
             wait = limit.retry_after(now)
             minutes = max(1, (wait + 59) // 60)
             message = limit.message or _("Trop de tentatives. Par sécurité, réessayez dans %(minutes)s minute(s).") % {

@@ -32,7 +32,8 @@ class RedemptionRequestSerializer(serializers.Serializer):
     )
     mediateur = serializers.IntegerField(
         required=False,
-        allow_null=True, help_text="Identifiant du médiateur qui a rendu le service (obligatoire avec une clé d'API)."
+        allow_null=True,
+        help_text="Identifiant du médiateur qui a rendu le service (obligatoire avec une clé d'API).",
     )
 
     def validate(self, attrs):

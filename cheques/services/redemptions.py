@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +30,7 @@ from qualification.eligibility import Decision, eligibility_of
 from qualification.models import Lieu, Mediateur
 from qualification.selectors import lieu_qualification_on, mediateur_qualification_of
 from referentiel.enums import VersionStatus
-from referentiel.models import Service
+from referentiel.models import Category, Service
 
 # Failed code entries (wrong code, unknown number, malformed code): who asks is limited, never the cheque.
 FAILURES_PER_ACCOUNT = (10, 15 * 60)
@@ -144,26 +144,29 @@ def service_for_lieu(*, lieu: Lieu, code: str, on: datetime.date) -> Service:
     return service
 
 
-def _restrictions(order_id: int, *, lieu: Lieu, service: Service) -> dict:
-    """The funder's restrictions as yes/no answers for this lieu and service, in one query."""
-    through = Order.categories.through, Order.communes.through, Order.departements.through, Order.lieux.through
-    categories, communes, departements, lieux = through
-    return (
-        Order.objects.filter(pk=order_id)
-        .values(
-            categories_any=Exists(categories.objects.filter(order_id=OuterRef("pk"))),
-            categories_ok=Exists(
-                categories.objects.filter(order_id=OuterRef("pk"), category__code=service.category.code)
-            ),
-            territory_any=Exists(communes.objects.filter(order_id=OuterRef("pk")))
-            | Exists(departements.objects.filter(order_id=OuterRef("pk"))),
-            territory_ok=Exists(communes.objects.filter(order_id=OuterRef("pk"), commune_id=lieu.commune_id))
-            | Exists(departements.objects.filter(order_id=OuterRef("pk"), departement_id=lieu.commune.departement_id)),
-            lieux_any=Exists(lieux.objects.filter(order_id=OuterRef("pk"))),
-            lieux_ok=Exists(lieux.objects.filter(order_id=OuterRef("pk"), lieu_id=lieu.pk)),
-        )
-        .get()
-    )
+def _restrictions(order_id: int) -> dict[str, set[str]]:
+    """The order's restrictions (category codes, communes, départements, lieux), in one small query.
+
+    Raw SQL on purpose: this runs at every validation and the ORM would spend more time writing the query
+    than the database answering it.
+    """
+    tables = {
+        field: Order._meta.get_field(field).remote_field.through._meta.db_table
+        for field in ("categories", "communes", "departements", "lieux")
+    }
+    sql = f"""
+        SELECT 'categories', c.code FROM {tables["categories"]} oc
+            JOIN {Category._meta.db_table} c ON c.id = oc.category_id WHERE oc.order_id = %(order)s
+        UNION ALL SELECT 'communes', commune_id FROM {tables["communes"]} WHERE order_id = %(order)s
+        UNION ALL SELECT 'departements', departement_id FROM {tables["departements"]} WHERE order_id = %(order)s
+        UNION ALL SELECT 'lieux', CAST(lieu_id AS VARCHAR(20)) FROM {tables["lieux"]} WHERE order_id = %(order)s
+    """
+    restrictions: dict[str, set[str]] = {name: set() for name in tables}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"order": order_id})
+        for kind, value in cursor.fetchall():
+            restrictions[kind].add(str(value))
+    return restrictions
 
 
 def redemption_refusal(
@@ -196,20 +199,21 @@ def redemption_refusal(
             _("Vous n'êtes pas qualifié·e aujourd'hui pour valider des chèques dans ce lieu."),
             code="mediateur_not_qualified",
         )
-    restrictions = _restrictions(cheque.order_id, lieu=lieu, service=service)
-    if restrictions["categories_any"] and not restrictions["categories_ok"]:
+    restrictions = _restrictions(cheque.order_id)
+    if restrictions["categories"] and service.category.code not in restrictions["categories"]:
         return Refused(
             _("Le financeur de ce carnet ne prend pas en charge les services « %(category)s ».")
             % {"category": service.category.label},
             code="service_outside_restrictions",
         )
-    if restrictions["territory_any"] and not restrictions["territory_ok"]:
+    territories = restrictions["communes"] | restrictions["departements"]
+    if territories and not {lieu.commune_id, lieu.commune.departement_id} & territories:
         return Refused(
             _("Ce carnet ne peut pas être utilisé à %(commune)s : son financeur le réserve à d'autres territoires.")
             % {"commune": lieu.commune.name},
             code="lieu_outside_territory",
         )
-    if restrictions["lieux_any"] and not restrictions["lieux_ok"]:
+    if restrictions["lieux"] and str(lieu.pk) not in restrictions["lieux"]:
         return Refused(
             _("Ce carnet ne peut être utilisé que dans les lieux choisis par son financeur."), code="lieu_not_allowed"
         )
@@ -272,6 +276,8 @@ def redemption_validate(
         return Outcome(replayed, replayed=True)
     today = timezone.localdate()
     cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
+    if (refusal := cheque_refusal(cheque, today)) is not None:  # the commonest refusal, before any other read
+        raise refusal
     service = service_for_lieu(lieu=lieu, code=service_code, on=today)
     refusal = redemption_refusal(
         cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
@@ -317,6 +323,8 @@ def _redeem(
         .order_by("position")
         .values_list("pk", "face_value", "number")
     )
+    if cheque.pk not in {pk for pk, _value, _number in spendable}:
+        raise AlreadyRedeemed(_when_where(cheque))  # spent by someone else since it was read
     if len(spendable) < count:
         raise Refused(
             _("Il ne reste que %(left)d chèque(s) sur ce carnet.") % {"left": len(spendable)},
@@ -329,8 +337,8 @@ def _redeem(
     updated = Cheque.objects.filter(pk__in=ids, status=ChequeStatus.ISSUED).update(
         status=ChequeStatus.REDEEMED, status_changed_at=now
     )
-    if updated != count:
-        raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé."))
+    if updated != count:  # another counter won the race for one of them (the database said so)
+        raise AlreadyRedeemed(_when_where(cheque))
     rates = FeeRates.objects.in_force(today)
     face_value_total = sum(value for _pk, value, _number in chosen)
     redemption = Redemption.objects.create(
