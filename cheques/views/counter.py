@@ -99,7 +99,7 @@ def counter_lookup(request):
     form = RedemptionForm(
         services=services_offered,
         initial={
-            **form.lookup(),
+            **{name: form.cleaned_data[name] for name in ("number", "code", "qr")},
             "lieu": lieu.pk,
             "idempotency_key": uuid.uuid4().hex,
             "cheques_count": services_offered[0].cost_in_cheques if services_offered else 1,
