@@ -49,6 +49,7 @@ messages:
 	DEBUG=1 $(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore '.tools/*'
 	DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore '.tools/*'
 
-## bench: speed targets (issuance of 100 000 cheques in a throw-away database; PostgreSQL if DATABASE_URL says so)
+## bench: speed targets in throw-away databases (issuance; redemptions under gunicorn when DATABASE_URL is PostgreSQL)
 bench:
 	$(PYTHON_ENV) -m bench issuance
+	case "$$DATABASE_URL" in postgres*) $(PYTHON_ENV) -m bench redemption ;; *) echo "redemption benchmark: needs DATABASE_URL=postgres://..." ;; esac

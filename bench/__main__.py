@@ -1,25 +1,31 @@
-"""``python -m bench issuance [--cheques N]``: run one benchmark against a throw-away database."""
+"""``python -m bench issuance|redemption [options]``: run one benchmark against a throw-away database."""
 
 import argparse
 import os
 import sys
 
-BENCHMARKS = ["issuance"]
+BENCHMARKS = ["issuance", "redemption"]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("name", choices=BENCHMARKS)
-    parser.add_argument("--cheques", type=int, default=100_000)
+    parser.add_argument("--cheques", type=int, default=None, help="issuance: 100 000; redemption: 3 000")
     parser.add_argument("--carnet-size", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=8, help="redemption: concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=4, help="redemption: gunicorn workers")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptic.settings")
     import django
 
     django.setup()
-    from bench import issuance
+    if args.name == "issuance":
+        from bench import issuance
 
-    return issuance.run(cheques=args.cheques, carnet_size=args.carnet_size)
+        return issuance.run(cheques=args.cheques or 100_000, carnet_size=args.carnet_size)
+    from bench import redemption
+
+    return redemption.run(cheques=args.cheques or 3_000, clients=args.clients, workers=args.workers)
 
 
 if __name__ == "__main__":

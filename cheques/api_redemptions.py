@@ -163,7 +163,10 @@ class RedemptionViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModel
         payload = RedemptionRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        lieu = get_object_or_404(Lieu.objects.filter(structure=self.access.organisation), pk=data["lieu"])
+        lieu = get_object_or_404(
+            Lieu.objects.filter(structure=self.access.organisation).select_related("structure", "commune"),
+            pk=data["lieu"],
+        )
         outcome = services.redemption_validate(
             counter=self._counter(lieu, data.get("mediateur")),
             lieu=lieu,

@@ -342,7 +342,7 @@ def _redeem(
     rates = FeeRates.objects.in_force(today)
     face_value_total = sum(value for _pk, value, _number in chosen)
     redemption = Redemption.objects.create(
-        carnet_id=cheque.carnet_id,
+        carnet=cheque.carnet,
         order_id=cheque.order_id,
         funder_id=cheque.funder_id,
         lieu=lieu,

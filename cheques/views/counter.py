@@ -31,7 +31,7 @@ def _my_lieux(request):
     """The lieux of the structure where this person is declared as a médiateur."""
     return (
         Lieu.objects.filter(structure=request.access.organisation, mediateurs__user=request.user)
-        .select_related("commune")
+        .select_related("commune", "structure")
         .distinct()
         .order_by("name")
     )
