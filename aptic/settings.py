@@ -127,6 +127,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
     },
     "remind-renewals": {"task": "qualification.tasks.remind_renewals", "schedule": crontab(hour=8, minute=0)},
+    # The 1st of each month, early in the morning (Europe/Paris): pay the month that just ended.
+    "settle-previous-month": {
+        "task": "settlement.tasks.settle_previous_month_task",
+        "schedule": crontab(day_of_month=1, hour=5, minute=0),
+    },
     "cheques-expire": {"task": "cheques.tasks.cheques_expire_task", "schedule": crontab(hour=0, minute=30)},
 }
 

@@ -93,9 +93,21 @@ def settlement_price(
 
     ``mutations_bp`` is 0 for a structure that did not opt in to the Mutations endowment fund.
     """
-    if cheques < 0:
-        raise ValueError("a negative number of cheques")
-    face_value_total = cheques * face_value
+    return settlement_price_of_total(
+        cheques=cheques,
+        face_value_total=cheques * face_value,
+        downstream_fee_bp=downstream_fee_bp,
+        vat_bp=vat_bp,
+        mutations_bp=mutations_bp,
+    )
+
+
+def settlement_price_of_total(
+    *, cheques: int, face_value_total: int, downstream_fee_bp: int, vat_bp: int, mutations_bp: int = 0
+) -> SettlementPrice:
+    """The settlement of cheques worth ``face_value_total`` cents together: rounded once, on that total."""
+    if cheques < 0 or face_value_total < 0:
+        raise ValueError("a negative settlement")
     downstream_fee_ht = apply_rate(face_value_total, downstream_fee_bp)
     vat = apply_rate(downstream_fee_ht, vat_bp)
     mutations = apply_rate(face_value_total, mutations_bp)

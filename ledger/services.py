@@ -20,7 +20,7 @@ class UnbalancedTransaction(ValueError):
 class Entry:
     account: str
     amount: int  # cents, debit > 0, credit < 0
-    party: object | None = None  # accounts.Organisation
+    party: object | None = None  # an accounts.Organisation, or its id
 
     def __post_init__(self):
         if not isinstance(self.amount, int) or isinstance(self.amount, bool):
@@ -43,6 +43,69 @@ def chart_ensure() -> None:
     )
 
 
+def _checked(entries: Iterable[Entry]) -> list[Entry]:
+    entries = [entry for entry in entries if entry.amount != 0]
+    if len(entries) < 2:
+        raise UnbalancedTransaction("a transaction needs at least two non-zero lines")
+    total = sum(entry.amount for entry in entries)
+    if total != 0:
+        raise UnbalancedTransaction(f"debits and credits differ by {total} cents")
+    if unknown := {entry.account for entry in entries} - set(AccountCode.values):
+        raise ValueError(f"unknown ledger accounts: {sorted(unknown)}")
+    return entries
+
+
+def _legs(txn: Transaction, entries: list[Entry]) -> list[Leg]:
+    return [
+        Leg(
+            transaction=txn,
+            account_id=entry.account,
+            party_id=getattr(entry.party, "pk", entry.party),
+            amount=entry.amount,
+        )
+        for entry in entries
+    ]
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One transaction of a batch (``transactions_post``)."""
+
+    kind: str
+    reference: str
+    entries: list[Entry]
+    memo: str = ""
+
+
+def transactions_post(postings: list[Posting], *, occurred_at: datetime, by=None) -> list[Transaction]:
+    """Write many balanced transactions at once (a monthly run posts one per structure): every one is checked
+    like ``transaction_post``'s, then all are inserted in two statements."""
+    checked = [(posting, _checked(posting.entries)) for posting in postings]
+    with transaction.atomic():
+        transactions = Transaction.objects.bulk_create(
+            [
+                Transaction(
+                    kind=posting.kind,
+                    reference=posting.reference,
+                    memo=posting.memo,
+                    occurred_at=occurred_at,
+                    created_by=by,
+                )
+                for posting, _entries in checked
+            ],
+            batch_size=2000,
+        )
+        Leg.objects.bulk_create(
+            [
+                leg
+                for txn, (_posting, entries) in zip(transactions, checked, strict=True)
+                for leg in _legs(txn, entries)
+            ],
+            batch_size=5000,
+        )
+    return transactions
+
+
 def transaction_post(
     *,
     kind: str,
@@ -58,15 +121,7 @@ def transaction_post(
     With ``idempotency_key``, posting the same key again returns the first transaction unchanged.
     Call it inside the transaction of the change it records, so both commit or neither does.
     """
-    entries = [entry for entry in entries if entry.amount != 0]
-    if len(entries) < 2:
-        raise UnbalancedTransaction("a transaction needs at least two non-zero lines")
-    total = sum(entry.amount for entry in entries)
-    if total != 0:
-        raise UnbalancedTransaction(f"debits and credits differ by {total} cents")
-
-    if unknown := {entry.account for entry in entries} - set(AccountCode.values):
-        raise ValueError(f"unknown ledger accounts: {sorted(unknown)}")
+    entries = _checked(entries)
     if idempotency_key and (done := Transaction.objects.filter(idempotency_key=idempotency_key).first()):
         return done
     fields = {"kind": kind, "reference": reference, "memo": memo, "created_by": by, "idempotency_key": idempotency_key}
@@ -76,10 +131,7 @@ def transaction_post(
         # A savepoint only where a concurrent posting of the same key may collide (and is then read back).
         with transaction.atomic(savepoint=bool(idempotency_key)):
             txn = Transaction.objects.create(**fields)
-            Leg.objects.bulk_create(
-                Leg(transaction=txn, account_id=entry.account, party=entry.party, amount=entry.amount)
-                for entry in entries
-            )
+            Leg.objects.bulk_create(_legs(txn, entries))
     except IntegrityError:
         if idempotency_key and (done := Transaction.objects.filter(idempotency_key=idempotency_key).first()):
             return done
@@ -96,7 +148,7 @@ def account_balance(account: str, *, party=None, at: datetime | None = None, kin
     """
     legs = Leg.objects.filter(account_id=account)
     if party is not None:
-        legs = legs.filter(party=party)
+        legs = legs.filter(party_id=getattr(party, "pk", party))
     if at is not None:
         legs = legs.filter(transaction__occurred_at__lte=at)
     if kinds:
