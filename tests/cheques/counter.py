@@ -1,10 +1,12 @@
 """Building blocks of counter tests: issued cheques with their codes, a qualified médiateur at a qualified lieu."""
 
 import datetime
+from contextlib import contextmanager
 
 from django.utils import timezone
 
 from accounts.enums import MembershipRole, OrganisationKind
+from cheques import tasks
 from cheques.enums import OrderStatus
 from cheques.services.issuance import order_issue
 from qualification.enums import EmploymentStatus
@@ -15,11 +17,27 @@ from tests.factories import LieuFactory, OrganisationFactory, member, order_thro
 SERVICES = ["smartphone-premiers-pas", "retraite-en-ligne", "parcours-bien-demarrer"]  # cost 1, 2 and 3
 
 
+@contextmanager
+def _issuance_held():
+    """Where transactions commit (transactional tests), tasks queued on commit run inline: issuance would run
+    before this helper can read the codes, and printing would then discard them. Hold both meanwhile."""
+    held = (tasks.order_issue_task, tasks.print_job_start_task)
+    saved = [task.delay_on_commit for task in held]
+    for task in held:
+        task.delay_on_commit = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        for task, original in zip(held, saved, strict=True):
+            task.delay_on_commit = original
+
+
 def issued_codes(*, quantity: int = 20, carnet_size: int = 10, **order_kwargs):
     """An issued order and ``{cheque number: code}`` for each of its cheques."""
-    order = order_through(OrderStatus.PAID, quantity=quantity, carnet_size=carnet_size, **order_kwargs)
-    pairs = []
-    order_issue(order_id=order.pk, code_sink=pairs.extend)
+    with _issuance_held():
+        order = order_through(OrderStatus.PAID, quantity=quantity, carnet_size=carnet_size, **order_kwargs)
+        pairs = []
+        order_issue(order_id=order.pk, code_sink=pairs.extend)
     order.refresh_from_db()
     return order, dict(pairs)
 

@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 
 from aptic.errors import BusinessError
-from cheques import tasks as cheque_tasks
 from cheques.enums import ChequeStatus
 from cheques.models import Cheque, RedeemedCheque, Redemption
 from cheques.services import redemptions as services
@@ -24,11 +23,7 @@ ATTEMPTS_PER_CHEQUE = 2  # each cheque is presented at both lieux at once, by tw
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_fifty_threads_racing_on_a_hundred_cheques_redeem_each_exactly_once_a_hundred_runs_in_a_row(monkeypatch):
-    # Here transactions commit, so tasks queued on commit would run inline: the test issues the cheques itself
-    # (to read their codes) and needs no carnet PDF.
-    monkeypatch.setattr(cheque_tasks.order_issue_task, "delay_on_commit", lambda *args: None)
-    monkeypatch.setattr(cheque_tasks.print_job_start_task, "delay_on_commit", lambda *args: None)
+def test_fifty_threads_racing_on_a_hundred_cheques_redeem_each_exactly_once_a_hundred_runs_in_a_row():
     order, codes = issued_codes(quantity=RUNS * CHEQUES_PER_RUN, carnet_size=10)
     assert len(codes) == RUNS * CHEQUES_PER_RUN
     lieux = [counter_lieu(commune_code="69123"), counter_lieu(commune_code="15001")]
