@@ -2,15 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
 from aptic import views
 from qualification.directory import api as lieux_api
 from referentiel.api import ServiceListView, VersionListView
+from settlement.api import SettlementViewSet
 
 admin.site.site_header = _("Administration #APTIC")
 admin.site.site_title = _("#APTIC")
 admin.site.index_title = _("Coopérative")
+
+settlement_router = SimpleRouter()
+settlement_router.register("settlements", SettlementViewSet, basename="settlement")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
@@ -20,6 +25,7 @@ api_v1 = [
     path("lieux/export/", lieux_api.LieuExportView.as_view(), name="lieux-export"),
     path("lieux/<int:pk>/", lieux_api.LieuDetailView.as_view(), name="lieu"),
     path("", include("cheques.api")),
+    path("", include(settlement_router.urls)),
 ]
 
 urlpatterns = [

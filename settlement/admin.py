@@ -1,6 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
-from settlement.models import BankAccount, MutationsConsent
+from accounts.enums import StaffRole
+from aptic.errors import BusinessError
+from aptic.money import format_eur
+from settlement.models import BankAccount, MutationsConsent, Payout, SettlementRun
+from settlement.services import runs
 
 
 @admin.register(BankAccount)
@@ -31,6 +40,132 @@ class MutationsConsentAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PayoutInline(admin.TabularInline):
+    model = Payout
+    fields = [
+        "structure",
+        "status",
+        "cheques",
+        "face_value_total",
+        "downstream_fee_ht",
+        "vat",
+        "mutations",
+        "paid_amount",
+        "fee_invoice_number",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SettlementRun)
+class SettlementRunAdmin(admin.ModelAdmin):
+    """Finance staff review, approve (two different people), export the SEPA file and record the payment here."""
+
+    list_display = [
+        "__str__",
+        "status",
+        "cheques",
+        "paid_total_eur",
+        "held_total_eur",
+        "reviewed_by",
+        "approved_by",
+        "exported_at",
+        "paid_at",
+    ]
+    list_filter = ["status"]
+    readonly_fields = [field.name for field in SettlementRun._meta.fields if field.name != "id"]
+    inlines = [PayoutInline]
+    change_form_template = "admin/settlement/settlementrun/change_form.html"
+
+    @admin.display(description=_("à verser"))
+    def paid_total_eur(self, run):
+        return format_eur(run.paid_total)
+
+    @admin.display(description=_("retenu"))
+    def held_total_eur(self, run):
+        return format_eur(run.held_total)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/action/<slug:action>/",
+                self.admin_site.admin_view(self.run_action),
+                name="settlement_settlementrun_action",
+            ),
+            path(
+                "<int:pk>/sepa.xml",
+                self.admin_site.admin_view(self.sepa_download),
+                name="settlement_settlementrun_sepa",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _finance(self, request) -> bool:
+        return request.access.has_staff_role(StaffRole.FINANCE)
+
+    def run_action(self, request, pk, action):
+        run = get_object_or_404(SettlementRun, pk=pk)
+        back = redirect("admin:settlement_settlementrun_change", pk)
+        if request.method != "POST" or not self._finance(request):
+            raise PermissionDenied
+        try:
+            if action == "verifier":
+                runs.settlement_review(run=run, by=request.user)
+                messages.success(
+                    request, _("Contrepaiement vérifié : une autre personne doit maintenant l'approuver.")
+                )
+            elif action == "approuver":
+                runs.settlement_approve(run=run, by=request.user)
+                messages.success(request, _("Contrepaiement approuvé : le fichier SEPA peut être généré."))
+            elif action == "exporter":
+                runs.settlement_export(run=run, by=request.user)
+                messages.success(request, _("Fichier SEPA généré et validé contre le schéma officiel."))
+            elif action == "payer":
+                runs.settlement_mark_paid(run=run, by=request.user, bank_reference=request.POST.get("reference", ""))
+                messages.success(request, _("Paiement enregistré : les structures sont contrepayées."))
+            else:
+                raise Http404
+        except BusinessError as error:
+            messages.error(request, error.message)
+        return back
+
+    def sepa_download(self, request, pk):
+        run = get_object_or_404(SettlementRun, pk=pk)
+        if not self._finance(request) or not run.sepa_file:
+            raise Http404
+        return FileResponse(
+            run.sepa_file.open("rb"),
+            as_attachment=True,
+            content_type="application/xml",
+            filename=f"aptic-contrepaiement-{run.period:%Y-%m}.xml",
+        )
+
+
+@admin.register(Payout)
+class PayoutAdmin(admin.ModelAdmin):
+    list_display = ["structure", "period", "status", "cheques", "paid_amount", "fee_invoice_number", "paid_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["structure__name", "fee_invoice_number"]
+    readonly_fields = [field.name for field in Payout._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -7,9 +7,11 @@ from django.views.decorators.http import require_POST
 from accounts.access import access_required
 from accounts.enums import StaffRole
 from aptic.errors import BusinessError
-from settlement.enums import BankAccountStatus
+from ledger.services import journal_is_balanced
+from settlement.enums import BankAccountStatus, PayoutStatus
 from settlement.forms import DecisionForm
-from settlement.models import BankAccount
+from settlement.models import BankAccount, Payout, SettlementRun
+from settlement.selectors import median_days_to_payment, mutations_fund, reconciliation
 from settlement.services.bank_accounts import bank_account_reject, bank_account_verify
 
 finance = access_required(staff_roles=(StaffRole.FINANCE,))
@@ -39,3 +41,24 @@ def bank_account_decide(request, pk, decision):
     except BusinessError as error:
         messages.error(request, error.message)
     return redirect("staff-bank-accounts")
+
+
+@access_required(staff_roles=(StaffRole.FINANCE, StaffRole.SUPPORT))
+def dashboard(request):
+    """Periods with their totals, payouts held back, the ledger reconciled against counts, payment delays."""
+    return render(
+        request,
+        "settlement/staff/dashboard.html",
+        {
+            "runs": SettlementRun.objects.all()[:24],
+            "held": (
+                Payout.objects.filter(status=PayoutStatus.HELD)
+                .select_related("structure")
+                .order_by("-period", "structure__name")[:100]
+            ),
+            "checks": reconciliation(),
+            "balanced": journal_is_balanced(),
+            "median_days": median_days_to_payment(),
+            "fund": mutations_fund(),
+        },
+    )

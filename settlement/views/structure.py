@@ -1,6 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -8,7 +9,7 @@ from accounts.access import access_required
 from accounts.enums import MembershipRole, OrganisationKind
 from aptic.errors import BusinessError
 from settlement.forms import BankAccountForm, MutationsForm
-from settlement.models import BankAccount, MutationsConsent, first_day_of_next_month
+from settlement.models import BankAccount, MutationsConsent, Payout, first_day_of_next_month
 from settlement.selectors import bank_account_in_use, mutations_opted_in
 from settlement.services.bank_accounts import bank_account_request
 from settlement.services.mutations import CONSENT_TEXT, mutations_choose
@@ -72,3 +73,28 @@ def mutations(request):
             "history": MutationsConsent.objects.filter(structure=structure).select_related("given_by"),
         },
     )
+
+
+@structure_admin
+def payouts(request):
+    """The structure's monthly payouts, with their statement and fee invoice."""
+    structure = request.access.organisation
+    return render(
+        request,
+        "settlement/payouts.html",
+        {
+            "payouts": Payout.objects.filter(structure=structure).select_related("run").order_by("-period"),
+            "in_use": bank_account_in_use(structure),
+            "mutations_now": mutations_opted_in(structure, timezone.localdate()),
+        },
+    )
+
+
+@structure_admin
+def payout_document(request, pk, document):
+    payout = get_object_or_404(Payout, pk=pk, structure=request.access.organisation)
+    field = {"releve": payout.statement, "facture": payout.fee_invoice}.get(document)
+    if not field:
+        raise Http404
+    name = f"releve-{payout.period:%Y-%m}.pdf" if document == "releve" else f"facture-{payout.fee_invoice_number}.pdf"
+    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
