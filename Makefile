@@ -49,7 +49,9 @@ messages:
 	DEBUG=1 $(MANAGE) makemessages --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore '.tools/*'
 	DEBUG=1 $(MANAGE) compilemessages --locale en --ignore '.venv/*' --ignore '.tools/*'
 
-## bench: speed targets in throw-away databases (issuance; redemptions under gunicorn when DATABASE_URL is PostgreSQL)
+## bench: speed targets in throw-away databases (issuance; redemptions under gunicorn and the monthly run of
+## 1 000 000 redemptions when DATABASE_URL is PostgreSQL)
 bench:
 	$(PYTHON_ENV) -m bench issuance
-	case "$$DATABASE_URL" in postgres*) $(PYTHON_ENV) -m bench redemption ;; *) echo "redemption benchmark: needs DATABASE_URL=postgres://..." ;; esac
+	case "$$DATABASE_URL" in postgres*) $(PYTHON_ENV) -m bench redemption && $(PYTHON_ENV) -m bench settlement ;; \
+	  *) echo "redemption and settlement benchmarks: they need DATABASE_URL=postgres://..." ;; esac

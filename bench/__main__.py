@@ -4,7 +4,7 @@ import argparse
 import os
 import sys
 
-BENCHMARKS = ["issuance", "redemption"]
+BENCHMARKS = ["issuance", "redemption", "settlement"]
 
 
 def main() -> int:
@@ -14,6 +14,8 @@ def main() -> int:
     parser.add_argument("--carnet-size", type=int, default=10)
     parser.add_argument("--clients", type=int, default=8, help="redemption: concurrent HTTP clients")
     parser.add_argument("--workers", type=int, default=4, help="redemption: gunicorn workers")
+    parser.add_argument("--redemptions", type=int, default=1_000_000, help="settlement: redemptions to settle")
+    parser.add_argument("--structures", type=int, default=5_000, help="settlement: structures paid")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptic.settings")
     import django
@@ -23,6 +25,10 @@ def main() -> int:
         from bench import issuance
 
         return issuance.run(cheques=args.cheques or 100_000, carnet_size=args.carnet_size)
+    if args.name == "settlement":
+        from bench import settlement
+
+        return settlement.run(redemptions=args.redemptions, structures=args.structures)
     from bench import redemption
 
     return redemption.run(cheques=args.cheques or 3_000, clients=args.clients, workers=args.workers)
