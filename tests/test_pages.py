@@ -32,7 +32,7 @@ def test_the_personal_space_needs_a_login(client):
         (OrganisationKind.COMMANDITAIRE, MembershipRole.ADMIN, "Espace commanditaire"),
         (OrganisationKind.DISTRIBUTEUR, MembershipRole.ADMIN, "Espace distributeur"),
         (OrganisationKind.STRUCTURE, MembershipRole.ADMIN, "Espace structure"),
-        (OrganisationKind.STRUCTURE, MembershipRole.MEDIATEUR, "Validations du jour"),
+        (OrganisationKind.STRUCTURE, MembershipRole.MEDIATEUR, "Au guichet"),
     ],
 )
 def test_each_role_lands_on_its_home_page_with_what_comes_next(client, kind, role, heading):

@@ -140,6 +140,11 @@ def test_two_workers_on_the_same_import_import_it_once():
     assert LieuImport.objects.get().updated_count == 0
 
 
+def _flush_celery_routes():
+    celery_app.amqp.flush_routes()
+    celery_app.amqp.__dict__.pop("router", None)
+
+
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_runs_the_import_queued_by_the_upload():
@@ -147,6 +152,7 @@ def test_a_real_worker_runs_the_import_queued_by_the_upload():
     celery_app.conf.task_always_eager = False
     routes = celery_app.conf.task_routes
     celery_app.conf.task_routes = {lieu_import_run_task.name: {"queue": queue}}
+    _flush_celery_routes()  # Celery builds its router once: a route set after that would be ignored
     try:
         with start_worker(celery_app, queues=[queue], perform_ping_check=False, shutdown_timeout=20):
             lieu_import = lieu_import_create(content=SAMPLE.read_bytes(), filename="lieux.csv", by=None)
@@ -159,5 +165,6 @@ def test_a_real_worker_runs_the_import_queued_by_the_upload():
     finally:
         celery_app.conf.task_always_eager = True
         celery_app.conf.task_routes = routes
+        _flush_celery_routes()
     assert lieu_import.status == LieuImportStatus.DONE
     assert lieu_import.created_count == 15 and Lieu.objects.count() == 15
