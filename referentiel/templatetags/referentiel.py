@@ -13,7 +13,9 @@ def duration(minutes) -> str:
         return ""
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return _("%(minutes)s\u00a0min") % {"minutes": rest}
-    if not rest:
-        return _("%(hours)s\u00a0h") % {"hours": hours}
-    return _("%(hours)s\u00a0h\u00a0%(minutes)02d") % {"hours": hours, "minutes": rest}
+        text = _("%(minutes)s min") % {"minutes": rest}
+    elif not rest:
+        text = _("%(hours)s h") % {"hours": hours}
+    else:
+        text = _("%(hours)s h %(minutes)02d") % {"hours": hours, "minutes": rest}
+    return text.replace(" ", "\u00a0")  # never split "1 h 30" over two lines
