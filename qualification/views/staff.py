@@ -66,11 +66,7 @@ def queue(request):
 def application_review(request, pk):
     application = get_object_or_404(Application.objects.select_related("structure", "lieu__commune"), pk=pk)
     mediateurs = list(application.lieu.mediateurs.all()) if application.lieu else []
-    service_civique = (
-        application.lieu.mediateurs.filter(employment_status=EmploymentStatus.SERVICE_CIVIQUE)
-        if application.lieu
-        else None
-    )
+    service_civique = _service_civique(application)
     structure_statuses = application.structure.mediateurs.values_list("employment_status", flat=True)
     return render(
         request,
@@ -94,15 +90,23 @@ def application_review(request, pk):
     )
 
 
-def _act(request, pk, action):
+def _act(request, pk, action, done: str):
+    """Run ``action(application)``; say ``done``, or why it was refused. Back to the application either way."""
     application = get_object_or_404(Application, pk=pk)
     try:
-        message = action(application)
+        action(application)
     except BusinessError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, message)
+        messages.success(request, done)
     return redirect("staff-application", pk=pk)
+
+
+def _service_civique(application):
+    """The service civique volunteers of the application: each needs the reviewer's explicit decision."""
+    if application.lieu is None:
+        return None
+    return application.lieu.mediateurs.filter(employment_status=EmploymentStatus.SERVICE_CIVIQUE)
 
 
 @require_POST
@@ -111,10 +115,8 @@ def application_take(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_start_review(application=application, by=request.user),
-            _("Vous instruisez cette candidature."),
-        )[1],
+        lambda application: services.application_start_review(application=application, by=request.user),
+        _("Vous instruisez cette candidature."),
     )
 
 
@@ -126,10 +128,10 @@ def application_checklist(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_save_checklist(application=application, checked=form.cleaned_data, by=request.user),
-            _("Liste de contrôle enregistrée."),
-        )[1],
+        lambda application: services.application_save_checklist(
+            application=application, checked=form.cleaned_data, by=request.user
+        ),
+        _("Liste de contrôle enregistrée."),
     )
 
 
@@ -141,10 +143,10 @@ def application_request_changes(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_request_changes(application=application, message=message, by=request.user),
-            _("Les modifications sont demandées à la structure."),
-        )[1],
+        lambda application: services.application_request_changes(
+            application=application, message=message, by=request.user
+        ),
+        _("Les modifications sont demandées à la structure."),
     )
 
 
@@ -152,12 +154,7 @@ def application_request_changes(request, pk):
 @reviewer
 def application_approve(request, pk):
     application = get_object_or_404(Application, pk=pk)
-    service_civique = (
-        application.lieu.mediateurs.filter(employment_status=EmploymentStatus.SERVICE_CIVIQUE)
-        if application.lieu
-        else None
-    )
-    form = forms.ApproveForm(request.POST, service_civique=service_civique)
+    form = forms.ApproveForm(request.POST, service_civique=_service_civique(application))
     if not form.is_valid():
         messages.error(request, _("Le formulaire d'approbation n'est pas valide."))
         return redirect("staff-application", pk=pk)
@@ -165,15 +162,13 @@ def application_approve(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_approve(
-                application=application,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                service_civique_accepted=accepted,
-            ),
-            _("Candidature approuvée : le lieu est qualifié et l'attestation envoyée."),
-        )[1],
+        lambda application: services.application_approve(
+            application=application,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            service_civique_accepted=accepted,
+        ),
+        _("Candidature approuvée : le lieu est qualifié et l'attestation envoyée."),
     )
 
 
@@ -185,10 +180,8 @@ def application_reject(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_reject(application=application, reason=reason, by=request.user),
-            _("Candidature refusée."),
-        )[1],
+        lambda application: services.application_reject(application=application, reason=reason, by=request.user),
+        _("Candidature refusée."),
     )
 
 
@@ -200,10 +193,10 @@ def application_message(request, pk):
     return _act(
         request,
         pk,
-        lambda application: (
-            services.application_post_message(application=application, message=message, by=request.user),
-            _("Message enregistré."),
-        )[1],
+        lambda application: services.application_post_message(
+            application=application, message=message, by=request.user
+        ),
+        _("Message enregistré."),
     )
 
 
