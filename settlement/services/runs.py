@@ -98,9 +98,9 @@ def _aggregate(where: str, params: dict) -> dict[int, list[_Line]]:
     return groups
 
 
-def _price(line_or_total_cheques: int, face_value_total: int, fee_bp: int, vat_bp: int, mutations_bp: int):
+def _price(cheques: int, face_value_total: int, fee_bp: int, vat_bp: int, mutations_bp: int):
     return settlement_price_of_total(
-        cheques=line_or_total_cheques,
+        cheques=cheques,
         face_value_total=face_value_total,
         downstream_fee_bp=fee_bp,
         vat_bp=vat_bp,
