@@ -1,9 +1,12 @@
+import datetime
 import os
 import shutil
 import uuid
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
@@ -14,6 +17,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 _skipped: list[str] = []
+
+# Every test starts at the same instant, whatever the wall clock says: a test never passes in November and
+# fails in December. CI runs the date-sensitive tests again with APTIC_TEST_NOW set to awkward instants
+# (first and last day of a month, New Year's Eve 23:59 in Paris, 29 February, a change of summer time).
+DEFAULT_TEST_NOW = "2026-11-18T10:00:00"
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def test_now() -> datetime.datetime:
+    """The instant every test starts at (Europe/Paris unless APTIC_TEST_NOW carries an offset)."""
+    moment = datetime.datetime.fromisoformat(os.environ.get("APTIC_TEST_NOW") or DEFAULT_TEST_NOW)
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
+
+
+test_now.__test__ = False  # not a test, despite its name
 
 
 def pytest_runtest_setup(item):
@@ -45,6 +63,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_line(f"FAILED: {len(_skipped)} test(s) skipped while APTIC_FORBID_SKIPS=1:", red=True)
         for nodeid in _skipped:
             terminalreporter.write_line(f"  {nodeid}", red=True)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """The clock starts at ``test_now()`` and ticks from there; a test may travel further inside it."""
+    with time_machine.travel(test_now(), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test clock is pinned (tests/conftest.py) while Chromium keeps the real one: cookies with a date of
+# expiry computed on the test clock would already be expired for the browser, so they last as long as it.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_AGE = None
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHEQUE_CODE_PEPPER = "test-pepper-not-secret-but-long-enough-0123456789"

@@ -1,10 +1,12 @@
 """A structure opts in to Mutations and downloads its statement; two finance people approve the month and
 download the SEPA file in the admin."""
 
+import datetime
 import io
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -15,7 +17,7 @@ from tests.browser.conftest import login
 from tests.factories import PASSWORD, member, staff_user
 from tests.settlement.helpers import OCTOBER, redeemed, verified_account
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.clock]
 
 
 def _logout(page):
@@ -40,7 +42,10 @@ def test_statement_mutations_two_person_approval_and_sepa_download(page, live_se
     page.get_by_label("Oui, ma structure verse 1 % de la valeur faciale au fonds Mutations").check()
     page.get_by_label("J'ai lu le texte ci-dessus et je fais ce choix au nom de ma structure.").check()
     page.get_by_role("button", name="Enregistrer mon choix").click()
-    expect(page.get_by_text("Votre choix est enregistré ; il s'applique à partir du 01/12/2026.")).to_be_visible()
+    next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=31)).replace(day=1)
+    expect(
+        page.get_by_text(f"Votre choix est enregistré ; il s'applique à partir du {next_month:%d/%m/%Y}.")
+    ).to_be_visible()
 
     # October is settled (what beat does on 1 November), and the structure downloads its statement.
     run = runs.settlement_compute(period=OCTOBER)

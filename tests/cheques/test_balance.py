@@ -10,7 +10,7 @@ from cheques.services.issuance import order_issue
 from tests.factories import order_through
 from tests.utils import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from ledger.services import account_balance
 from territories.models import Commune
 from tests.factories import OrganisationFactory, member, order_through
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

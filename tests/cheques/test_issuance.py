@@ -21,7 +21,7 @@ from ledger.enums import AccountCode as A
 from ledger.services import account_balance, journal_is_balanced
 from tests.factories import member, order_through
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def issued(quantity=30, carnet_size=10, **kwargs):

@@ -14,7 +14,7 @@ from ledger.enums import AccountCode as A
 from ledger.services import account_balance, journal_is_balanced
 from tests.factories import OrderFactory, member, order_through, staff_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 def next_year_end():

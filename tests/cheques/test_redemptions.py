@@ -23,7 +23,7 @@ from territories.models import Commune, Departement
 from tests.cheques.counter import counter_lieu, issued_codes, mediateur_at
 from tests.factories import staff_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

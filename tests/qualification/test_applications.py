@@ -10,10 +10,11 @@ from qualification.enums import ApplicationStatus, EmploymentStatus, MessageKind
 from qualification.models import Application, MediateurQualification, Qualification, Transition
 from qualification.selectors import lieux_qualified, mediateur_qualification_on
 from qualification.services import applications as services
+from qualification.services.qualifications import validity_end
 from tests.factories import staff_user
 from tests.qualification.helpers import complete_application, structure_admin
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture
@@ -83,9 +84,9 @@ def test_the_whole_review_cycle_is_recorded(reviewer, mailoutbox, django_capture
     assert all(t.actor for t in application.transitions.all())
     assert AuditEvent.objects.filter(action="qualification.application.approved", actor=reviewer).exists()
     assert qualification.status == QualificationStatus.ACTIVE
-    assert qualification.valid_until == datetime.date(
-        qualification.valid_from.year + 2, qualification.valid_from.month, qualification.valid_from.day
-    ) - datetime.timedelta(days=1)
+    # Two years, the day before the anniversary (its edge cases, 29 February included, in test_qualifications).
+    assert qualification.valid_until == validity_end(qualification.valid_from)
+    assert qualification.valid_until - qualification.valid_from >= datetime.timedelta(days=2 * 365 - 2)
     assert application.lieu in lieux_qualified()
 
 

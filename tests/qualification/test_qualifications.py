@@ -16,7 +16,7 @@ from qualification.tasks import expire_qualifications, remind_renewals, send_cer
 from tests.factories import staff_user
 from tests.qualification.helpers import complete_application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

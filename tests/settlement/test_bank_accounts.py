@@ -17,7 +17,7 @@ from settlement.services.mutations import mutations_choose
 from tests.factories import OrganisationFactory, member, staff_user
 from tests.utils import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 OTHER_IBAN = "FR1420041010050500013M02606"
@@ -180,5 +180,6 @@ def test_mutations_choice_applies_from_the_next_month(client, admin_and_structur
         assert "il s'applique à partir du 01/03/2027" in page_text(response)
     assert mutations_opted_in(structure, datetime.date(2027, 2, 1))
     assert not mutations_opted_in(structure, datetime.date(2027, 3, 1))
+    client.force_login(admin)  # the session opened in February 2027 may have expired on the test's clock
     response = client.post(reverse("mutations"), {"opted_in": "oui"})
     assert "Ce champ est obligatoire." in page_text(response)  # the consent box must be ticked

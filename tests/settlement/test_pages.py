@@ -13,7 +13,7 @@ from tests.factories import member, staff_user
 from tests.settlement.helpers import OCTOBER, opted_in_to_mutations, redeemed, verified_account
 from tests.utils import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture

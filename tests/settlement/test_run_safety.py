@@ -18,7 +18,7 @@ from settlement.services import runs
 from tests.settlement.helpers import OCTOBER, opted_in_to_mutations, redeemed, verified_account
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.clock]
 
 
 @pytest.fixture

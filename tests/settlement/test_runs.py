@@ -25,7 +25,7 @@ from settlement.tasks import settle_previous_month_task
 from tests.factories import member, staff_user
 from tests.settlement.helpers import OCTOBER, opted_in_to_mutations, redeemed, verified_account
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 NOVEMBER_2 = datetime.datetime(2026, 11, 2, 6, 0)
 
 
