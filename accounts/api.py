@@ -15,12 +15,19 @@ class AccessMixin:
 
 
 class OrganisationKindPermission(permissions.BasePermission):
-    """Allow callers acting for one of ``view.organisation_kinds`` (all, when the view names none)."""
+    """Allow callers acting for one of ``view.organisation_kinds`` (all, when the view names none).
+
+    A person logged in (session) also needs one of ``view.session_roles`` when the view names some: the API
+    answers them what the pages answer them. An API key acts with a member's rights of its organisation.
+    """
 
     def has_permission(self, request, view):
         kinds = getattr(view, "organisation_kinds", ())
+        roles = getattr(view, "session_roles", ())
         access = access_for_request(request)
-        return access.is_authenticated and (not kinds or access.kind in kinds)
+        if not access.is_authenticated or (kinds and access.kind not in kinds):
+            return False
+        return access.api_key is not None or not roles or access.role in roles
 
 
 class MeSerializer(serializers.Serializer):

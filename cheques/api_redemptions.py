@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api import AccessMixin, OrganisationKindPermission
-from accounts.enums import OrganisationKind
+from accounts.enums import MembershipRole, OrganisationKind
 from aptic.errors import BusinessError
 from aptic.ratelimit import client_ip
 from cheques.enums import ChequeStatus
@@ -108,6 +108,7 @@ class RedemptionViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModel
     serializer_class = RedemptionSerializer
     permission_classes = [OrganisationKindPermission]
     organisation_kinds = (OrganisationKind.STRUCTURE,)
+    session_roles = (MembershipRole.MEDIATEUR, MembershipRole.ADMIN)  # who may use the counter page
     filterset_class = RedemptionFilter
 
     def get_queryset(self):

@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 
 from accounts.api import AccessMixin, OrganisationKindPermission
-from accounts.enums import OrganisationKind
+from accounts.enums import MembershipRole, OrganisationKind
 from settlement.models import Payout
 
 
@@ -54,6 +54,7 @@ class SettlementViewSet(AccessMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = PayoutSerializer
     permission_classes = [OrganisationKindPermission]
     organisation_kinds = (OrganisationKind.STRUCTURE,)
+    session_roles = (MembershipRole.ADMIN,)  # payouts and statements: the structure's admins, as on the pages
     filterset_fields = ["status", "period"]
 
     def get_queryset(self):
