@@ -14,43 +14,11 @@ from qualification.standard import schema
 from qualification.standard.importer import FileRefused, lieux_import
 from tests.factories import OrganisationFactory, qualified_lieu
 from tests.qualification.conftest import FIXTURES
+from tests.qualification.standard import csv_bytes, refusals, row
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLE = schema.DATA_DIR / "exemple-valide.csv"
-
-
-def row(**overrides) -> dict:
-    """A valid row of the standard (Créteil), with ``overrides``."""
-    values = {
-        "id": "lieu-1",
-        "pivot": "43493312300029",
-        "nom": "Médiathèque de l'Abbaye",
-        "commune": "Créteil",
-        "code_postal": "94000",
-        "code_insee": "94028",
-        "adresse": "3 place de l'Abbaye",
-        "latitude": "48.7904",
-        "longitude": "2.4556",
-        "date_maj": "2024-04-02",
-        "services": "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien",
-        "modalites_accompagnement": "Accompagnement individuel|En autonomie",
-        "source": "Val-de-Marne",
-    }
-    values.update(overrides)
-    return values
-
-
-def csv_bytes(rows: list[dict], *, delimiter: str = ",", columns=None, encoding: str = "utf-8", bom=False) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=columns or schema.field_names(), delimiter=delimiter, restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "").encode(encoding) + buffer.getvalue().encode(encoding)
-
-
-def refusals(report) -> dict[int, str]:
-    return {item.line: " ; ".join(item.reasons) for item in report.refused_rows}
 
 
 def test_the_standards_own_example_is_imported_as_a_lieu_that_is_never_qualified():

@@ -10,8 +10,7 @@ from qualification.models import Lieu
 from qualification.standard import exporter, schema
 from qualification.standard.importer import lieux_import
 from tests.qualification.conftest import FIXTURES
-from tests.qualification.test_standard_export import frictionless_errors
-from tests.qualification.test_standard_import import csv_bytes, refusals, row
+from tests.qualification.standard import csv_bytes, frictionless_errors, refusals, row
 
 pytestmark = pytest.mark.django_db
 
