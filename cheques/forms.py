@@ -14,6 +14,7 @@ from cheques.services.orders import order_validate
 from qualification.selectors import lieux_qualified
 from referentiel.models import Category, Version
 from territories.models import Commune, Departement
+from territories.selectors import communes_with_postcode
 
 
 def default_valid_until() -> datetime.date:
@@ -27,9 +28,8 @@ def communes_parse(text: str) -> list[Commune]:
     communes = []
     for token in [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]:
         if token.isdigit() or (len(token) == 5 and token[:2] in ("2A", "2B")):
-            found = list(Commune.objects.filter(code=token.upper())) or list(
-                Commune.objects.filter(postcodes__contains=token)
-            )
+            # A postcode of Paris, Lyon or Marseille is its arrondissement; the city's INSEE code covers them all.
+            found = list(Commune.objects.filter(code=token.upper())) or list(communes_with_postcode(token))
         else:
             found = list(Commune.objects.filter(search_name=normalize_search(token)).select_related("departement"))
         if not found:

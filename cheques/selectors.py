@@ -15,6 +15,7 @@ from cheques.models import Carnet, Cheque, Order, Partnership
 from qualification.models import Lieu
 from qualification.selectors import lieux_qualified
 from territories.models import Commune
+from territories.selectors import in_communes
 
 # --- The code at the counter and on the balance page --------------------------------------------------
 
@@ -127,7 +128,8 @@ def lieux_for_order(order: Order, on: datetime.date | None = None) -> QuerySet[L
     communes = list(order.communes.values_list("pk", flat=True))
     departements = list(order.departements.values_list("pk", flat=True))
     if communes or departements:
-        lieux = lieux.filter(Q(commune__in=communes) | Q(commune__departement__in=departements))
+        # A commune covers its arrondissements: restricted to Paris (75056), a lieu in 75111 qualifies.
+        lieux = lieux.filter(in_communes(communes) | Q(commune__departement__in=departements))
     categories = list(order.categories.values_list("code", flat=True))
     if categories:
         lieux = lieux.filter(services__category__code__in=categories)

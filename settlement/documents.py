@@ -32,7 +32,7 @@ def sepa_file_for(run: SettlementRun) -> bytes:
         for payout in payouts.order_by("pk")
     ]
     return sepa_credit_transfer(
-        message_id=f"APTIC-{run.period:%Y%m}-{run.pk}",
+        message_id=f"APTIC-{run.period:%Y%m}-R{run.pk}",  # distinct from the payouts' end-to-end ids ("P")
         created_at=timezone.localtime(run.approved_at),
         execution_date=run.execution_date,
         debtor=Debtor(name=cooperative["name"], iban=cooperative["iban"], bic=cooperative["bic"]),

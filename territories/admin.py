@@ -16,10 +16,20 @@ class DepartementAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "departement", "postcodes", "population", "density3"]
+    list_display = ["code", "name", "departement", "postcodes", "population", "density3", "parent"]
     list_filter = ["density3", "departement__region"]
     search_fields = ["code", "search_name", "name", "postcodes"]
-    readonly_fields = ["code", "name", "search_name", "departement", "postcodes", "population", "density7", "density3"]
+    readonly_fields = [
+        "code",
+        "name",
+        "search_name",
+        "departement",
+        "postcodes",
+        "population",
+        "density7",
+        "density3",
+        "parent",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -1,4 +1,4 @@
-"""Loads the communes shipped with the project. Runs after every ``migrate`` and only fills what is empty."""
+"""Loads the communes shipped with the project. Runs after every ``migrate`` and only fills what is missing."""
 
 import csv
 import json
@@ -30,11 +30,41 @@ def _commune_rows() -> list[tuple]:
         ]
 
 
+def _arrondissements_ensure_loaded() -> int:
+    """Add the municipal arrondissements of Paris, Lyon and Marseille that are missing (databases loaded before
+    they were shipped get them too). Each takes its city's département and density."""
+    with (DATA_DIR / "arrondissements_municipaux_2026.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    present = set(Commune.objects.filter(code__in=[row["code_insee"] for row in rows]).values_list("code", flat=True))
+    missing = [row for row in rows if row["code_insee"] not in present]
+    if not missing:
+        return 0
+    cities = Commune.objects.in_bulk({row["commune_code"] for row in missing})
+    Commune.objects.bulk_create(
+        [
+            Commune(
+                code=row["code_insee"],
+                name=row["nom"],
+                search_name=normalize_search(row["nom"]),
+                departement_id=cities[row["commune_code"]].departement_id,
+                postcodes=row["codes_postaux"],
+                population=int(row["population"] or 0),
+                density7=cities[row["commune_code"]].density7,
+                density3=cities[row["commune_code"]].density3,
+                parent=cities[row["commune_code"]],
+            )
+            for row in missing
+        ]
+    )
+    return len(missing)
+
+
 @transaction.atomic
 def territories_ensure_loaded() -> int:
-    """Load régions, départements and communes if the commune table is empty. Returns communes added."""
+    """Load régions, départements and communes if the commune table is empty, then the municipal
+    arrondissements that are missing. Returns the communes and arrondissements added."""
     if Commune.objects.exists():
-        return 0
+        return _arrondissements_ensure_loaded()
     regions = json.loads((DATA_DIR / "regions.json").read_text(encoding="utf-8"))
     Region.objects.bulk_create([Region(code=row["code"], name=row["nom"]) for row in regions], ignore_conflicts=True)
     departements = json.loads((DATA_DIR / "departements.json").read_text(encoding="utf-8"))
@@ -53,4 +83,4 @@ def territories_ensure_loaded() -> int:
         else:
             placeholders = ", ".join(["%s"] * len(COMMUNE_COLUMNS))
             cursor.executemany(f"INSERT INTO {table} ({', '.join(COMMUNE_COLUMNS)}) VALUES ({placeholders})", rows)
-    return len(rows)
+    return len(rows) + _arrondissements_ensure_loaded()

@@ -34,6 +34,11 @@ class Departement(models.Model):
 
 
 class Commune(models.Model):
+    """A commune, or a municipal arrondissement of Paris, Lyon or Marseille (75101…75120, 69381…69389,
+    13201…13216) with its city as ``parent``: a lieu keeps its arrondissement, and whatever names the
+    city (a search, a funder's restriction) also covers its arrondissements. The city's population already
+    counts its arrondissements': add up populations over ``parent=None`` only."""
+
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     # Lower case, without accents nor punctuation: what searches compare against on every database.
@@ -44,6 +49,14 @@ class Commune(models.Model):
     population = models.PositiveIntegerField(_("population légale"), default=0)
     density7 = models.PositiveSmallIntegerField(_("grille de densité (7 niveaux)"), null=True, blank=True)
     density3 = models.CharField(_("densité"), max_length=20, choices=Density3.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="arrondissements",
+        verbose_name=_("commune de l'arrondissement municipal"),
+    )
 
     class Meta:
         verbose_name = _("commune")

@@ -207,7 +207,8 @@ def redemption_refusal(
             code="service_outside_restrictions",
         )
     territories = restrictions["communes"] | restrictions["departements"]
-    if territories and not {lieu.commune_id, lieu.commune.departement_id} & territories:
+    # A commune covers its arrondissements: restricted to Paris (75056), a lieu in 75111 is inside.
+    if territories and not {lieu.commune_id, lieu.commune.parent_id, lieu.commune.departement_id} & territories:
         return Refused(
             _("Ce carnet ne peut pas être utilisé à %(commune)s : son financeur le réserve à d'autres territoires.")
             % {"commune": lieu.commune.name},

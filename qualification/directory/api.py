@@ -19,6 +19,7 @@ from qualification import geo
 from qualification.directory.search import filter_by_service, lieux_public
 from qualification.models import Lieu
 from qualification.standard import exporter, schema
+from territories.selectors import in_communes
 
 MAX_RADIUS_KM = 300
 
@@ -126,7 +127,10 @@ class NearForm(forms.Form):
 
 
 class LieuFilter(filters.FilterSet):
-    commune = filters.CharFilter(field_name="commune_id", label=gettext_lazy("Code INSEE de la commune"))
+    commune = filters.CharFilter(
+        method="filter_commune",
+        label=gettext_lazy("Code INSEE de la commune (celui de Paris, Lyon ou Marseille couvre ses arrondissements)"),
+    )
     departement = filters.CharFilter(field_name="commune__departement_id", label=gettext_lazy("Code du département"))
     service = filters.CharFilter(
         method="filter_service",
@@ -140,6 +144,9 @@ class LieuFilter(filters.FilterSet):
         model = Lieu
         fields = ["commune", "departement", "service", "lat", "lon", "radius_km"]
         form = NearForm
+
+    def filter_commune(self, queryset, name, value):
+        return queryset.filter(in_communes([value]))
 
     def filter_service(self, queryset, name, value):
         return filter_by_service(queryset, value)

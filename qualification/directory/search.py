@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from aptic.text import normalize_search
@@ -19,11 +19,15 @@ from qualification.models import Lieu
 from qualification.selectors import lieux_qualified
 from referentiel.models import Service, StandardService
 from territories.models import Commune
+from territories.selectors import communes_with_postcode, in_communes
 
 STANDARD_PREFIX = "standard:"
 RADIUS_CHOICES_KM = (5, 10, 20, 50, 100)
 DEFAULT_RADIUS_KM = 20
 MAX_SUGGESTIONS = 8
+# Communes before the arrondissements of Paris, Lyon and Marseille (which would fill the suggestions for
+# "par" or "mar"), then the most populous first.
+COMMUNE_ORDER = (F("parent").asc(nulls_first=True), "-population", "name")
 
 
 def lieux_public() -> QuerySet[Lieu]:
@@ -109,12 +113,7 @@ def place_for_query(query: str) -> PlaceLookup:
     """A commune name ("Saint-Flour", "saint flour (15)"), a postcode ("15100") or an INSEE code."""
     text = query.strip()
     if re.fullmatch(r"\d{5}", text):
-        communes = list(
-            Commune.objects.select_related("departement")
-            .filter(postcodes__contains=text)
-            .order_by("-population", "name")
-        )
-        communes = [commune for commune in communes if text in commune.postcode_list]
+        communes = list(communes_with_postcode(text).select_related("departement").order_by("-population", "name"))
         if communes:
             point = geo.postcode_point(text)
             if point is None:
@@ -132,7 +131,7 @@ def place_for_query(query: str) -> PlaceLookup:
     key = normalize_search(match["name"] if match else text)
     if not key:
         return PlaceLookup(error=_("Saisissez une commune ou un code postal."))
-    communes = Commune.objects.select_related("departement").order_by("-population", "name")
+    communes = Commune.objects.select_related("departement").order_by(*COMMUNE_ORDER)
     if departement:
         communes = communes.filter(departement_id=departement)
     exact = list(communes.filter(search_name=key)[:MAX_SUGGESTIONS])
@@ -158,7 +157,7 @@ def commune_suggestions(query: str) -> list[Commune]:
     return list(
         Commune.objects.select_related("departement")
         .filter(search_name__startswith=key)
-        .order_by("-population", "name")[:MAX_SUGGESTIONS]
+        .order_by(*COMMUNE_ORDER)[:MAX_SUGGESTIONS]
     )
 
 
@@ -193,7 +192,7 @@ def lieux_search(
         queryset = filter_by_format(queryset, format)
     if place is None:
         return SearchResult(lieux=_without_distance(queryset.order_by("name", "pk")), place=None, radius_km=None)
-    in_place = Q(commune__in=[commune.code for commune in place.communes])
+    in_place = in_communes(commune.code for commune in place.communes)
     if place.postcode:
         in_place |= Q(postcode=place.postcode)
     if place.point is None:

@@ -6,6 +6,10 @@ vocabulary are its own plus those of the référentiel services it offers, its "
 come from its formats. The fields #APTIC does not hold (typologie, publics, labels…) come from
 ``standard_extra`` when a value there is valid. Any value that would break the schema is left out: a
 row is always valid (``rows`` checks it and fails loudly otherwise).
+
+A lieu imported from the standard that no structure manages keeps its source's ``date_maj`` and ``id`` (and
+``source``); when two sources used the same id, the lieu imported second is written ``<source>:<id>``, so
+that ids stay unique. A lieu of #APTIC is ``aptic-<pk>``, with the date of its last change.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
+from qualification.enums import LieuSource
 from qualification.models import Lieu
 from qualification.standard import schema
-from qualification.standard.importer import EXPORT_ID_PREFIX, FORMAT_OF_MODALITE, normalise_phone
+from qualification.standard.cleaning import normalise_phone
+from qualification.standard.importer import EXPORT_ID_PREFIX
+from qualification.standard.mapping import FORMAT_OF_MODALITE
 from referentiel.models import Service
 
 SOURCE = "#APTIC"
@@ -46,6 +53,9 @@ class ExportError(Exception):
 def export_queryset(lieux: QuerySet[Lieu]) -> QuerySet[Lieu]:
     return (
         lieux.select_related("commune", "structure")
+        .annotate(
+            external_id_taken=Exists(Lieu.objects.filter(external_id=OuterRef("external_id"), pk__lt=OuterRef("pk")))
+        )
         .prefetch_related(None)
         .prefetch_related(
             "standard_services",
@@ -83,6 +93,25 @@ def _pivot(lieu: Lieu) -> str:
     return "0" * 14
 
 
+def _export_id(lieu: Lieu) -> str:
+    """A lieu of #APTIC: ``aptic-<pk>``. An imported lieu: the id of its source, unless another source used
+    the same id for another place first (the schema wants ids unique): then ``<source>:<id>``."""
+    if lieu.structure_id or not lieu.external_id:
+        return f"{EXPORT_ID_PREFIX}{lieu.pk}"
+    if getattr(lieu, "external_id_taken", False):
+        return f"{lieu.external_source}:{lieu.external_id}" if lieu.external_source else f"{EXPORT_ID_PREFIX}{lieu.pk}"
+    return lieu.external_id
+
+
+def _date_maj(lieu: Lieu) -> str:
+    """The source's date for an imported lieu that no structure manages; otherwise the lieu's last change."""
+    if not lieu.structure_id and lieu.source == LieuSource.NATIONAL_STANDARD:
+        source_date = str((lieu.standard_extra or {}).get("date_maj", ""))
+        if not schema.check_value(schema.field("date_maj"), source_date):
+            return source_date
+    return timezone.localdate(lieu.updated_at).isoformat() if lieu.updated_at else timezone.localdate().isoformat()
+
+
 def lieu_row(lieu: Lieu) -> dict[str, str]:
     """The standard's fields (name -> text, "" when empty) for ``lieu``."""
     extra = {name: str(value) for name, value in (lieu.standard_extra or {}).items() if name in schema.field_names()}
@@ -107,9 +136,8 @@ def lieu_row(lieu: Lieu) -> dict[str, str]:
     typologie = extra.get("typologie", "")
     if not typologie and lieu.structure_id:
         typologie = TYPOLOGIE_OF_LEGAL_FORM.get(lieu.structure.legal_form, "")
-    updated = timezone.localdate(lieu.updated_at) if lieu.updated_at else timezone.localdate()
     row = {
-        "id": lieu.external_id if lieu.external_id and not lieu.structure_id else f"{EXPORT_ID_PREFIX}{lieu.pk}",
+        "id": _export_id(lieu),
         "pivot": _pivot(lieu),
         "nom": lieu.name,
         "commune": lieu.commune.name,
@@ -129,7 +157,7 @@ def lieu_row(lieu: Lieu) -> dict[str, str]:
         "source": SOURCE if lieu.structure_id else extra.get("source", ""),
         "itinerance": _list("itinerance", _extra_list(lieu, "itinerance")),
         "structure_parente": lieu.structure.name if lieu.structure_id else extra.get("structure_parente", ""),
-        "date_maj": updated.isoformat(),
+        "date_maj": _date_maj(lieu),
         "services": _list("services", standard_services),
         "publics_specifiquement_adresses": _list("publics_specifiquement_adresses", publics),
         "prise_en_charge_specifique": _list(

@@ -153,7 +153,8 @@ class Payout(models.Model):
 
     @property
     def end_to_end_id(self) -> str:
-        return f"APTIC-{self.period:%Y%m}-{self.pk}"
+        """The transfer's id in the SEPA file ("P" for payout: never the file's own id, "R" for run)."""
+        return f"APTIC-{self.period:%Y%m}-P{self.pk}"
 
 
 class PayoutLine(models.Model):

@@ -71,6 +71,6 @@ def test_staff_import_real_places_in_the_admin_and_read_the_report(page, live_se
     page.get_by_role("button", name="Importer").click()
 
     expect(page.get_by_test_id("import-summary")).to_have_text(
-        "19 lignes lues : 15 lieux créés, 0 mis à jour, 4 lignes refusées."
+        "19 lignes lues : 16 lieux créés, 0 mis à jour, 3 lignes refusées."
     )
     expect(page.get_by_test_id("refused-rows")).to_contain_text("commune inconnue : « PUYRICARD »")

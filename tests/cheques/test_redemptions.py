@@ -11,6 +11,7 @@ from aptic.errors import BusinessError
 from aptic.ratelimit import RateLimited
 from cheques.enums import ChequeStatus, RedemptionStatus
 from cheques.models import Carnet, Cheque, RedeemedCheque, Redemption
+from cheques.selectors import lieux_for_order
 from cheques.services import distribution
 from cheques.services import redemptions as services
 from cheques.services.redemptions import AlreadyRedeemed
@@ -238,6 +239,25 @@ def test_the_funder_restrictions_are_enforced():
     assert _validate(allanche, allanche_user, number, codes[number]).redemption
     named.communes.set(Commune.objects.filter(code="15001"))
     assert _validate(allanche, allanche_user, sorted(codes)[1], codes[sorted(codes)[1]]).redemption
+
+
+def test_a_funder_restricted_to_a_city_accepts_the_lieux_of_its_arrondissements():
+    paris, codes = issued_codes(quantity=10, carnet_size=10)
+    paris.communes.set(Commune.objects.filter(code="75056"))
+    voltaire = counter_lieu(commune_code="75111")
+    voltaire_user, _m = mediateur_at(voltaire)
+    goutte_dor = counter_lieu(commune_code="75118")
+    goutte_dor_user, _m2 = mediateur_at(goutte_dor)
+    numbers = sorted(codes)
+
+    assert set(lieux_for_order(paris)) == {voltaire, goutte_dor}
+    assert _validate(voltaire, voltaire_user, numbers[0], codes[numbers[0]]).redemption
+
+    # Restricted to the 11e: the 18e is outside.
+    paris.communes.set(Commune.objects.filter(code="75111"))
+    assert list(lieux_for_order(paris)) == [voltaire]
+    assert _refusal(goutte_dor, goutte_dor_user, numbers[1], codes[numbers[1]]) == "lieu_outside_territory"
+    assert _validate(voltaire, voltaire_user, numbers[1], codes[numbers[1]]).redemption
 
 
 def test_a_retried_request_gets_the_first_answer(setup):

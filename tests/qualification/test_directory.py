@@ -92,7 +92,7 @@ def test_a_postcode_search_lists_the_lieux_around_it_nearest_first_with_their_di
 
     assert names(response) == ["Croix-Rousse numérique", "Guillotière connectée", "Villeurbanne clic"]
     text = page_text(response)
-    assert "3 lieux qualifiés à moins de 20 km de 69004 (Lyon)" in text
+    assert "3 lieux qualifiés à moins de 20 km de 69004 (Lyon 4e Arrondissement)" in text
     # Measured from the postcode's point (the town hall of Lyon 4e) to the lieu.
     expected = geo.distance_km(geo.postcode_point("69004"), geo.Point(45.7747, 4.8316))
     assert f"à {expected:.1f} km".replace(".", ",") in text
@@ -259,3 +259,35 @@ def test_the_directory_page_runs_a_bounded_number_of_queries(client, lieux, djan
 
     with django_assert_max_num_queries(20):
         search(client, q="69004")
+
+
+@pytest.fixture
+def paris():
+    """One lieu in Paris 11e (located), one in Paris 18e (position unknown), one in Montreuil next door."""
+    return {
+        "11e": located("Espace numérique Voltaire", "75111", "75011", "48.857600", "2.380500"),
+        "18e": qualified_lieu(name="Point numérique Goutte d'Or", commune_id="75118", postcode="75018"),
+        "montreuil": located("Montreuil connecté", "93048", "93100", "48.861400", "2.443300"),
+    }
+
+
+def test_a_search_by_the_city_finds_the_lieux_of_its_arrondissements(client, paris):
+    # Around the town hall of Paris: the located lieux within 5 km, then those of Paris whose position is unknown.
+    assert names(search(client, q="Paris", rayon=5)) == ["Espace numérique Voltaire", "Point numérique Goutte d'Or"]
+    assert names(search(client, q="75056", rayon=5)) == ["Espace numérique Voltaire", "Point numérique Goutte d'Or"]
+    assert names(search(client, q="Paris", rayon=10)) == [
+        "Espace numérique Voltaire",
+        "Montreuil connecté",
+        "Point numérique Goutte d'Or",
+    ]
+
+
+def test_a_search_by_an_arrondissement_or_its_postcode_starts_from_the_arrondissement(client, paris):
+    response = search(client, q="75018", rayon=5)
+
+    # Measured from the town hall of the 18e (4,7 km to the 11e); the unlocated lieu of the 18e is listed too.
+    assert names(response) == ["Espace numérique Voltaire", "Point numérique Goutte d'Or"]
+    assert response.context["place"].point == geo.postcode_point("75018") == geo.commune_point("75118")
+    assert "75018 (Paris 18e Arrondissement)" in page_text(response)
+    # From the town hall of the 11e, Montreuil is within 5 km (from that of Paris, 7,4 km).
+    assert names(search(client, q="Paris 11e", rayon=5)) == ["Espace numérique Voltaire", "Montreuil connecté"]

@@ -45,14 +45,14 @@ def test_qualification_staff_import_a_file_and_read_the_report_row_by_row(client
     response = upload(client, django_capture_on_commit_callbacks, SAMPLE.read_bytes(), name="cartographie-2023.csv")
 
     text = page_text(response)
-    assert "19 lignes lues : 15 lieux créés, 0 mis à jour, 4 lignes refusées." in text
+    assert "19 lignes lues : 16 lieux créés, 0 mis à jour, 3 lignes refusées." in text
     assert "Ancienne version du standard (v0)" in text
     assert "16 487 MJC SAINT GERVAIS commune inconnue : « SAINT GERVAIS » (code postal 74170)" in text
     assert "ancien code INSEE 69152" in text  # accepted with a remark
     lieu_import = LieuImport.objects.get()
     assert lieu_import.status == LieuImportStatus.DONE and lieu_import.created_by is not None
-    assert (lieu_import.created_count, lieu_import.refused_count) == (15, 4)
-    assert Lieu.objects.filter(source=LieuSource.NATIONAL_STANDARD, structure=None).count() == 15
+    assert (lieu_import.created_count, lieu_import.refused_count) == (16, 3)
+    assert Lieu.objects.filter(source=LieuSource.NATIONAL_STANDARD, structure=None).count() == 16
     # The list of past imports links to the report.
     assert "cartographie-2023.csv" in page_text(client.get(reverse("admin:qualification_lieu_import")))
 
@@ -76,7 +76,7 @@ def test_a_simulation_reports_without_importing(client, django_capture_on_commit
 
     text = page_text(upload(client, django_capture_on_commit_callbacks, SAMPLE.read_bytes(), dry_run="on"))
 
-    assert "Simulation : rien n'a été enregistré." in text and "15 lieux créés" in text
+    assert "Simulation : rien n'a été enregistré." in text and "16 lieux créés" in text
     assert not Lieu.objects.exists()
 
 
@@ -107,8 +107,8 @@ def test_running_an_import_twice_imports_once():
     lieu_import_run(lieu_import_id=lieu_import.pk)
 
     lieu_import.refresh_from_db()
-    assert lieu_import.created_count == 15 and lieu_import.updated_count == 0
-    assert Lieu.objects.count() == 15
+    assert lieu_import.created_count == 16 and lieu_import.updated_count == 0
+    assert Lieu.objects.count() == 16
 
 
 @pytest.mark.postgres
@@ -135,8 +135,8 @@ def test_two_workers_on_the_same_import_import_it_once():
         thread.join(60)
 
     assert errors == []
-    assert results == [15, 15]  # both see the one finished import
-    assert Lieu.objects.count() == 15
+    assert results == [16, 16]  # both see the one finished import
+    assert Lieu.objects.count() == 16
     assert LieuImport.objects.get().updated_count == 0
 
 
@@ -167,4 +167,4 @@ def test_a_real_worker_runs_the_import_queued_by_the_upload():
         celery_app.conf.task_routes = routes
         _flush_celery_routes()
     assert lieu_import.status == LieuImportStatus.DONE
-    assert lieu_import.created_count == 15 and Lieu.objects.count() == 15
+    assert lieu_import.created_count == 16 and Lieu.objects.count() == 16

@@ -165,3 +165,15 @@ def test_the_lieux_endpoints_are_in_the_openapi_schema(client):
         "csv",
         "json",
     ]
+
+
+def test_the_commune_filter_of_paris_lyon_or_marseille_covers_its_arrondissements(client, lieux):
+    qualified_lieu(name="Espace numérique Voltaire", commune_id="75111", postcode="75011")
+    qualified_lieu(name="Point numérique Goutte d'Or", commune_id="75118", postcode="75018")
+
+    both = ["Espace numérique Voltaire", "Point numérique Goutte d'Or"]
+    assert names(client.get(LIST, {"commune": "75056"})) == both
+    assert names(client.get(LIST, {"departement": "75"})) == both
+    assert names(client.get(LIST, {"commune": "75118"})) == ["Point numérique Goutte d'Or"]
+    [item] = client.get(LIST, {"commune": "75111"}).json()["results"]
+    assert item["commune"] == {"code": "75111", "name": "Paris 11e Arrondissement", "departement": "75"}

@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from frictionless import Resource, Schema
 
 from qualification.enums import LieuSource, QualificationStatus
 from qualification.models import Lieu
@@ -16,22 +15,9 @@ from qualification.selectors import lieux_qualified
 from qualification.standard import exporter, schema
 from referentiel.models import Format, StandardService
 from tests.factories import LieuFactory, OrganisationFactory, qualified_lieu, qualify
+from tests.qualification.standard import frictionless_errors
 
 pytestmark = pytest.mark.django_db
-
-
-def frictionless_errors(content: bytes | list, fmt: str) -> list:
-    """Every error the Frictionless validator finds, against schema.json as LaMednum publishes it."""
-    table_schema = Schema.from_descriptor(schema.descriptor())
-    if fmt == "csv":
-        resource = Resource(data=content, format="csv", schema=table_schema)
-    else:
-        header = list(schema.field_names())
-        resource = Resource(
-            data=[header] + [[item.get(name) for name in header] for item in content], schema=table_schema
-        )
-    report = resource.validate()
-    return report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
 @pytest.fixture

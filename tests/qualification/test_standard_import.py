@@ -14,43 +14,11 @@ from qualification.standard import schema
 from qualification.standard.importer import FileRefused, lieux_import
 from tests.factories import OrganisationFactory, qualified_lieu
 from tests.qualification.conftest import FIXTURES
+from tests.qualification.standard import csv_bytes, refusals, row
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLE = schema.DATA_DIR / "exemple-valide.csv"
-
-
-def row(**overrides) -> dict:
-    """A valid row of the standard (Créteil), with ``overrides``."""
-    values = {
-        "id": "lieu-1",
-        "pivot": "43493312300029",
-        "nom": "Médiathèque de l'Abbaye",
-        "commune": "Créteil",
-        "code_postal": "94000",
-        "code_insee": "94028",
-        "adresse": "3 place de l'Abbaye",
-        "latitude": "48.7904",
-        "longitude": "2.4556",
-        "date_maj": "2024-04-02",
-        "services": "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien",
-        "modalites_accompagnement": "Accompagnement individuel|En autonomie",
-        "source": "Val-de-Marne",
-    }
-    values.update(overrides)
-    return values
-
-
-def csv_bytes(rows: list[dict], *, delimiter: str = ",", columns=None, encoding: str = "utf-8", bom=False) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.DictWriter(buffer, fieldnames=columns or schema.field_names(), delimiter=delimiter, restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "").encode(encoding) + buffer.getvalue().encode(encoding)
-
-
-def refusals(report) -> dict[int, str]:
-    return {item.line: " ; ".join(item.reasons) for item in report.refused_rows}
 
 
 def test_the_standards_own_example_is_imported_as_a_lieu_that_is_never_qualified():
@@ -203,15 +171,24 @@ def test_each_refusal_says_why_and_keeps_the_row_out(overrides, reason):
     assert Lieu.objects.count() == 1
 
 
-def test_an_id_reused_by_another_source_in_the_same_file_is_refused():
+def test_an_id_reused_by_another_source_is_another_place_and_each_source_updates_its_own():
     report = lieux_import(content=csv_bytes([row(), row(nom="Autre lieu", source="Autre réseau")]))
 
-    assert (report.created, report.refused) == (1, 1)
-    assert (
-        "identifiant « lieu-1 » déjà utilisé ligne 2 par un autre lieu (source « Val-de-Marne »)"
-        in refusals(report)[3]
-    )
-    assert Lieu.objects.get().name == "Médiathèque de l'Abbaye"
+    assert (report.created, report.refused) == (2, 0)
+    assert dict(Lieu.objects.values_list("external_source", "name")) == {
+        "val-de-marne": "Médiathèque de l'Abbaye",
+        "autre-reseau": "Autre lieu",
+    }
+
+    # Again, from each source: each updates its own lieu; the source's spelling may vary.
+    report = lieux_import(content=csv_bytes([row(nom="Abbaye (rénovée)", source="VAL DE MARNE")]))
+    report_other = lieux_import(content=csv_bytes([row(nom="Autre lieu (déménagé)", source="Autre réseau")]))
+
+    assert (report.created, report.updated, report_other.created, report_other.updated) == (0, 1, 0, 1)
+    assert sorted(Lieu.objects.filter(external_id="lieu-1").values_list("name", flat=True)) == [
+        "Abbaye (rénovée)",
+        "Autre lieu (déménagé)",
+    ]
 
 
 def test_a_lieu_of_aptic_is_never_changed_by_an_import():
@@ -223,6 +200,7 @@ def test_a_lieu_of_aptic_is_never_changed_by_an_import():
         commune_id="94028",
         source=LieuSource.NATIONAL_STANDARD,
         external_id="repris",
+        external_source="val-de-marne",
         structure=OrganisationFactory(structure=True),
     )
 
@@ -296,7 +274,7 @@ def test_what_spreadsheets_do_to_values_is_repaired():
     assert len(lieu.summary) == 280 and lieu.description == "x" * 300
 
 
-def test_former_insee_codes_and_arrondissements_find_the_current_commune():
+def test_former_insee_codes_find_the_current_commune_and_arrondissements_are_kept():
     report = lieux_import(
         content=csv_bytes(
             [
@@ -308,9 +286,9 @@ def test_former_insee_codes_and_arrondissements_find_the_current_commune():
     )
 
     assert report.created == 3 and report.refused == 0
-    assert dict(Lieu.objects.values_list("external_id", "commune_id")) == {"a": "69123", "b": "69149", "c": "72181"}
+    assert dict(Lieu.objects.values_list("external_id", "commune_id")) == {"a": "69384", "b": "69149", "c": "72181"}
     warnings = {item.id: item.warnings for item in report.rows}
-    assert "a" not in warnings  # an arrondissement of Lyon is Lyon
+    assert "a" not in warnings
     assert warnings["b"] == ["ancien code INSEE 69152 : commune actuelle Oullins-Pierre-Bénite (69149)."]
 
 
@@ -345,9 +323,13 @@ def test_the_older_v0_layout_of_real_places_is_mapped_to_the_current_standard():
     report = lieux_import(content=content)
 
     assert report.layout == "v0" and report.total == 19
-    assert (report.created, report.updated, report.refused) == (15, 0, 4)
+    assert (report.created, report.updated, report.refused) == (16, 0, 3)
     refused = refusals(report)
-    assert "identifiant « 1003 » déjà utilisé ligne 6 par un autre lieu (source « Hinaura »)" in refused[7]
+    # Id 1003 of Hinaura (Désertines) and of the SIAO (Blagnac): two places, both kept.
+    assert dict(Lieu.objects.filter(external_id="1003").values_list("external_source", "commune__name")) == {
+        "hinaura": "Désertines",
+        "siao": "Blagnac",
+    }
     assert "texte mal encodé : « CS 1808 NÂ° 11A 15 » (sans doute « CS 1808 N° 11A 15 »)" in refused[15]
     assert "commune inconnue : « SAINT GERVAIS » (code postal 74170)" in refused[16]
     assert "commune inconnue : « PUYRICARD » (code postal 13540)" in refused[20]

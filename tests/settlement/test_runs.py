@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import xml.etree.ElementTree as ET
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from ledger.models import Leg
 from ledger.services import account_balance, journal_is_balanced
 from settlement.enums import PayoutStatus, RunStatus
 from settlement.models import Payout, SettlementRun
-from settlement.sepa import sepa_validate
+from settlement.sepa import NAMESPACE, sepa_validate
 from settlement.services import runs
 from settlement.tasks import settle_previous_month_task
 from tests.factories import member, staff_user
@@ -158,6 +159,14 @@ def test_approval_needs_two_different_people_then_sepa_then_payment(october):
     run.refresh_from_db()
     assert run.status == RunStatus.EXPORTED and run.sepa_sha256
     assert runs.settlement_export(run=run, by=first) == content  # exporting again: the same bytes
+    # Each transfer has its own end-to-end id, never the file's; the cooperative's name without its "#".
+    root = ET.fromstring(content)
+    assert [node.text for node in root.iter(f"{{{NAMESPACE}}}MsgId")] == [f"APTIC-202610-R{run.pk}"]
+    paid = run.payouts.exclude(status=PayoutStatus.HELD)
+    assert sorted(node.text for node in root.iter(f"{{{NAMESPACE}}}EndToEndId")) == sorted(
+        f"APTIC-202610-P{payout.pk}" for payout in paid
+    )
+    assert b"<Nm>SCIC SA APTIC</Nm>" in content and b"#" not in content
     from settlement.documents import sepa_file_for
 
     assert sepa_file_for(run) == content  # and rebuilding from the snapshot too
