@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from accounts.access import SESSION_ORGANISATION_KEY, access_for_user
-from accounts.throttles import totp_authenticator
+from accounts.second_factor import totp_authenticator
 from aptic.api import error_body
 
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from accounts.second_factor import second_factor_verify
 from accounts.services import audit_record
-from accounts.throttles import second_factor_verify
 from aptic.errors import BusinessError
 from settlement.enums import BankAccountStatus
 from settlement.models import BankAccount
