@@ -99,12 +99,20 @@ def access_for_api_key(api_key: ApiKey) -> Access:
     return Access(organisation=api_key.organisation, role=MembershipRole.MEMBER, api_key=api_key)
 
 
-def access_required(*, kinds: tuple[str, ...] = (), roles: tuple[str, ...] = (), staff_roles: tuple[str, ...] = ()):
+def access_required(
+    *,
+    kinds: tuple[str, ...] = (),
+    roles: tuple[str, ...] = (),
+    staff_roles: tuple[str, ...] = (),
+    second_factor: bool = False,
+):
     """View decorator: login required, then either one of ``staff_roles`` or the organisation ``kinds`` and
     ``roles`` (when both are given, either one lets the person in).
 
     An anonymous visitor is sent to the login page; a logged-in person without the right gets a 403
     that names nothing about the data (objects themselves are fetched through scoped querysets: 404).
+    With ``second_factor``, the people it admits must have enrolled a TOTP authenticator first (staff always
+    must): ``accounts.middleware.SecondFactorMiddleware`` sends them to enrol.
     """
 
     def allowed(access: Access) -> bool:
@@ -126,6 +134,8 @@ def access_required(*, kinds: tuple[str, ...] = (), roles: tuple[str, ...] = (),
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        if second_factor:
+            wrapped.second_factor_for = allowed
         return wrapped
 
     return decorator

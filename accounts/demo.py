@@ -1,6 +1,9 @@
-"""Demo organisations and people. Every login uses the password ``demo-aptic-2026``."""
+"""Demo organisations and people. Every login uses the password ``demo-aptic-2026``; staff and structure admins
+also have a second factor with a known secret (``manage.py demo_totp EMAIL`` prints its current code)."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
 from accounts.enums import MembershipRole, OrganisationKind, StaffRole
@@ -68,6 +71,23 @@ STAFF = [
 ]
 
 
+# The TOTP secrets of the demo logins that need a second factor (staff; structure admins, who touch bank
+# details). Public, like the demo password: listed in the README, refused with DEBUG off.
+TOTP_SECRETS = {
+    "qualification@demo.aptic.test": "DEMOAPTICQUALIFICATIONSTAFFXXXXX",
+    "finance@demo.aptic.test": "DEMOAPTICFINANCEPREMIERSTAFFXXXX",
+    "finance2@demo.aptic.test": "DEMOAPTICFINANCESECONDSTAFFXXXXX",
+    "support@demo.aptic.test": "DEMOAPTICSUPPORTSTAFFXXXXXXXXXXX",
+    "structure@demo.aptic.test": "DEMOAPTICSTRUCTUREADMINXXXXXXXXX",
+}
+
+
+def _totp(user: User) -> None:
+    secret = TOTP_SECRETS.get(user.email)
+    if secret and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+
+
 def _user(email: str, first_name: str, last_name: str, *, is_staff: bool = False) -> User:
     user, created = User.objects.get_or_create(
         email=email, defaults={"first_name": first_name, "last_name": last_name, "is_staff": is_staff}
@@ -76,6 +96,7 @@ def _user(email: str, first_name: str, last_name: str, *, is_staff: bool = False
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    _totp(user)
     return user
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import OrganisationKind
-from accounts.models import Organisation
+from accounts.models import Organisation, User
 
 
 class OrganisationCreateForm(forms.ModelForm):
@@ -27,3 +27,21 @@ class ApiKeyCreateForm(forms.Form):
         max_length=100,
         help_text=_("Pour vous y retrouver : le nom de l'outil qui l'utilisera."),
     )
+
+
+class UserAddForm(forms.ModelForm):
+    """The admin's form to add a person: no password (they choose theirs through « Mot de passe oublié ? »)."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user

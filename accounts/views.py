@@ -1,6 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,3 +67,11 @@ def api_key_revoke(request, pk: int):
     else:
         messages.info(request, _("Cette clé était déjà révoquée."))
     return redirect("api-keys")
+
+
+def admin_login(request):
+    """The admin's own login page would skip the second factor and the login limits: everyone logs in through
+    allauth's page. A logged-in person the admin turned away is not staff: 403, not a loop of redirects."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

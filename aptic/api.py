@@ -30,7 +30,12 @@ def error_body(code: str, message: str, **extra) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, BusinessError):
         set_rollback()
-        return Response(error_body(exc.code, str(exc.message), **exc.details), status=exc.status)
+        retry_after = exc.details.get("retry_after")
+        return Response(
+            error_body(exc.code, str(exc.message), **exc.details),
+            status=exc.status,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

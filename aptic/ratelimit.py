@@ -8,7 +8,11 @@ It knows no domain. A caller names its limits and counts what it wants to limit 
     if failed:
         ratelimit_hit(limits)
 
-Windows are fixed (``window`` seconds); identifiers are hashed before they become cache keys.
+Windows are fixed (``window`` seconds); identifiers are hashed before they become cache keys. A limit's own
+``message`` may say how long to wait with ``%(minutes)s``.
+
+A form shown by a view the platform does not own (allauth's) turns the refusal into a form error with
+:func:`ratelimit_form_error`; :class:`RateLimitedMiddleware` then answers that page with 429 and ``Retry-After``.
 """
 
 import hashlib
@@ -17,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from aptic.errors import BusinessError
@@ -52,10 +57,8 @@ def ratelimit_check(limits: Iterable[Limit]) -> None:
         if (counts.get(limit.key(now)) or 0) >= limit.limit:
             wait = limit.retry_after(now)
             minutes = max(1, (wait + 59) // 60)
-            message = limit.message or _("Trop de tentatives. Par sécurité, réessayez dans %(minutes)s minute(s).") % {
-                "minutes": minutes
-            }
-            raise RateLimited(message, retry_after=wait)
+            message = limit.message or _("Trop de tentatives. Par sécurité, réessayez dans %(minutes)s minute(s).")
+            raise RateLimited(str(message) % {"minutes": minutes}, retry_after=wait)
 
 
 def ratelimit_hit(limits: Iterable[Limit]) -> None:
@@ -73,3 +76,33 @@ def ratelimit_hit(limits: Iterable[Limit]) -> None:
 def client_ip(request) -> str:
     """The caller's address (``REMOTE_ADDR``: the proxy in front must set it to the real client)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+RATE_LIMITED_REQUEST_ATTRIBUTE = "aptic_rate_limited"
+
+
+def ratelimit_form_error(request, error: RateLimited) -> ValidationError:
+    """The form error that shows ``error``; the page that shows it answers 429 (:class:`RateLimitedMiddleware`)."""
+    setattr(request, RATE_LIMITED_REQUEST_ATTRIBUTE, error)
+    return ValidationError(error.message, code=error.code)
+
+
+def ratelimit_response(response, error: RateLimited):
+    """``response`` as the answer to a refused request: status 429 and how long to wait (``Retry-After``)."""
+    response.status_code = error.status
+    response["Retry-After"] = str(error.details.get("retry_after", 60))
+    return response
+
+
+class RateLimitedMiddleware:
+    """A page that showed a rate-limit refusal as a form error answers 429 with ``Retry-After``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        error = getattr(request, RATE_LIMITED_REQUEST_ATTRIBUTE, None)
+        if error is not None and response.status_code == 200:
+            ratelimit_response(response, error)
+        return response

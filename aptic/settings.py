@@ -64,7 +64,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "aptic.ratelimit.RateLimitedMiddleware",
     "accounts.middleware.AccessMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "aptic.urls"
@@ -159,8 +161,21 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[#APTIC] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Failed logins are limited per (account, address) and per address by the adapter (accounts/throttles.py), not
+# by allauth's per-account limit, which let a stranger lock the owner out. Wrong second-factor codes are limited
+# by the platform's forms (accounts/mfa_forms.py), with the same counters as the IBAN change.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "#APTIC"
+# A code of the 30 seconds before or after is accepted too (a phone's clock drifts; a code typed as it rolls
+# over); each code works once, and wrong ones are rate-limited.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+    "activate_totp": "accounts.mfa_forms.ActivateTOTPForm",
+}
 
 # --- E-mail ---------------------------------------------------------------------------------------
 globals().update(env.email_url("EMAIL_URL", default="consolemail://"))

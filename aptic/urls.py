@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
+from accounts.views import admin_login
 from aptic import views
 from qualification.directory import api as lieux_api
 from referentiel.api import ServiceListView, VersionListView
@@ -39,6 +40,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("lieux/", include("qualification.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", admin_login),  # logins go through allauth: second factor, limits
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

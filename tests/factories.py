@@ -2,7 +2,11 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
 
@@ -36,9 +40,34 @@ class UserFactory(factory.django.DjangoModelFactory):
         staff = factory.Trait(is_staff=True)
 
 
-def staff_user(role: str, **kwargs) -> User:
+# The second factor of test users: a known secret, so that a test can compute the codes (``totp_code``).
+TOTP_SECRET = "APTICTESTSECONDFACTORXXXXXXXXXXX"
+
+
+def totp_enrol(user: User, secret: str = TOTP_SECRET) -> str:
+    """Give ``user`` a TOTP authenticator (as if they had enrolled one); returns its secret."""
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(user: User) -> str:
+    """A code of ``user``'s authenticator that has not been used yet (each code works once; the codes of the
+    30 seconds before and after are accepted too, see ``MFA_TOTP_TOLERANCE``)."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    for counter in sorted(yield_hotp_counters_from_time(), reverse=True):
+        code = format_hotp_value(hotp_value(secret, counter))
+        if not cache.get(TOTP(authenticator)._get_used_cache_key(code)):
+            return code
+    raise AssertionError(f"every code of {user.email} in the current window was used")
+
+
+def staff_user(role: str, *, totp: bool = True, **kwargs) -> User:
+    """A staff member with ``role``; with a second factor enrolled (``TOTP_SECRET``) unless ``totp=False``."""
     user = UserFactory(staff=True, **kwargs)
     user.groups.add(Group.objects.get(name=role))
+    if totp:
+        totp_enrol(user)
     return user
 
 

@@ -1,5 +1,7 @@
 import pytest
 
+from aptic.api import exception_handler
+from aptic.ratelimit import RateLimited
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +37,9 @@ def test_a_session_reaches_the_api_too(client):
     client.force_login(user)
     body = client.get("/api/v1/me/").json()
     assert body["email"] == user.email and body["authenticated_by"] == "session"
+
+
+def test_a_rate_limited_answer_says_when_to_retry():
+    response = exception_handler(RateLimited("Trop de tentatives.", retry_after=42), {})
+    assert response.status_code == 429 and response["Retry-After"] == "42"
+    assert response.data["error"] == {"code": "rate_limited", "message": "Trop de tentatives.", "retry_after": 42}

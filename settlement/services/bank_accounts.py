@@ -1,13 +1,12 @@
 """IBAN changes: entered by a structure admin with their second factor, used only once staff verified them."""
 
-from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from accounts.second_factor import second_factor_verify
 from accounts.services import audit_record
 from aptic.errors import BusinessError
 from settlement.enums import BankAccountStatus
@@ -81,30 +80,18 @@ SEPA_COUNTRIES = {
 }
 
 
-def _check_second_factor(user, code: str) -> None:
-    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        raise BusinessError(
-            _(
-                "Activez d'abord la double authentification sur votre compte : elle protège le "
-                "changement de coordonnées bancaires."
-            ),
-            code="mfa_required",
-            status=403,
-        )
-    if not TOTP(authenticator).validate_code((code or "").strip()):
-        raise BusinessError(
-            _("Le code de double authentification est incorrect ou déjà utilisé."), code="mfa_invalid", status=403
-        )
-
-
 @transaction.atomic
-def bank_account_request(*, structure, holder: str, iban: str, bic: str, totp_code: str, by) -> BankAccount:
-    """Enter a new account. The current verified account stays in use until staff verify the new one."""
+def bank_account_request(
+    *, structure, holder: str, iban: str, bic: str, totp_code: str, by, ip: str = ""
+) -> BankAccount:
+    """Enter a new account. The current verified account stays in use until staff verify the new one.
+
+    The second factor is checked last, with wrong codes rate-limited per person and per address (``ip``).
+    """
     iban_value, bic_value = iban_clean(iban, bic)
     if not holder.strip():
         raise BusinessError(_("Indiquez le titulaire du compte."), code="holder_required")
-    _check_second_factor(by, totp_code)
+    second_factor_verify(user=by, code=totp_code, ip=ip)
     BankAccount.objects.select_for_update().filter(structure=structure, status=BankAccountStatus.PENDING).update(
         status=BankAccountStatus.CANCELLED
     )

@@ -1,4 +1,3 @@
-from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.access import access_required
 from accounts.enums import MembershipRole, OrganisationKind
 from aptic.errors import BusinessError
+from aptic.ratelimit import RateLimited, client_ip, ratelimit_response
 from settlement.forms import BankAccountForm, MutationsForm
 from settlement.models import BankAccount, MutationsConsent, Payout, first_day_of_next_month
 from settlement.selectors import bank_account_in_use, mutations_opted_in
@@ -17,15 +17,17 @@ from settlement.services.mutations import CONSENT_TEXT, mutations_choose
 structure_admin = access_required(kinds=(OrganisationKind.STRUCTURE,), roles=(MembershipRole.ADMIN,))
 
 
-@structure_admin
+@access_required(kinds=(OrganisationKind.STRUCTURE,), roles=(MembershipRole.ADMIN,), second_factor=True)
 def bank_account(request):
     structure = request.access.organisation
     form = BankAccountForm(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
-            bank_account_request(structure=structure, by=request.user, **form.cleaned_data)
+            bank_account_request(structure=structure, by=request.user, ip=client_ip(request), **form.cleaned_data)
         except BusinessError as error:
             form.add_error(None, error.message)
+            refused = error if isinstance(error, RateLimited) else None
         else:
             messages.success(
                 request,
@@ -35,16 +37,16 @@ def bank_account(request):
                 ),
             )
             return redirect("bank-account")
-    return render(
+    response = render(
         request,
         "settlement/bank_account.html",
         {
             "form": form,
             "in_use": bank_account_in_use(structure),
-            "mfa_enabled": is_mfa_enabled(request.user),
             "history": BankAccount.objects.filter(structure=structure).select_related("requested_by", "verified_by"),
         },
     )
+    return ratelimit_response(response, refused) if refused else response
 
 
 @structure_admin

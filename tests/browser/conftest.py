@@ -1,7 +1,9 @@
 import pytest
 from playwright.sync_api import sync_playwright
 
+from accounts.models import User
 from tests.conftest import CHROMIUM
+from tests.factories import totp_code
 
 # Chromium as the probe of this workplace starts it: no background traffic to the outside world.
 CHROMIUM_ARGS = [
@@ -59,7 +61,14 @@ def phone(chromium, live_server):
 
 
 def login(page, email: str, password: str) -> None:
+    """Log in as a person does: the password, then (staff, structure admins who enrolled) the TOTP code."""
     page.goto("/comptes/login/")
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()
+    user = User.objects.filter(email=email).first()
+    if user is not None and user.check_password(password) and user.authenticator_set.exists():
+        page.wait_for_url("**/comptes/2fa/authenticate/")
+        page.locator("input[name=code]").fill(totp_code(user))
+        page.get_by_role("button", name="Connexion").click()
+        page.wait_for_url(lambda url: "/comptes/2fa/" not in url)
