@@ -22,7 +22,7 @@ from settlement.enums import BankAccountStatus
 from settlement.models import BankAccount, Payout
 from settlement.services import runs
 from tests.cheques.counter import counter_lieu, issued_codes, mediateur_at
-from tests.factories import OrderFactory, OrganisationFactory, member, order_through, staff_user
+from tests.factories import OrderFactory, OrganisationFactory, member, order_through, staff_user, totp_enrol
 from tests.qualification.helpers import complete_application
 from tests.settlement.helpers import OCTOBER, SERVICE_OF_COST, verified_account
 
@@ -103,6 +103,7 @@ def build_side(label: str) -> Side:
 
     # The structure: a qualified lieu with its médiateur, a settled October and a redemption this month.
     people["structure_admin"], application = complete_application()
+    totp_enrol(people["structure_admin"])  # the person who manages the bank details has a second factor
     structure = application.structure
     side.structure = structure
     people["structure_member"] = member(organisation=structure, role=MembershipRole.MEMBER)
