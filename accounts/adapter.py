@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
+from aptic.ratelimit import client_ip
+
 
 @dataclass(frozen=True)
 class PlatformSite:
@@ -17,3 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         site = PlatformSite(name="#APTIC", domain=urlsplit(settings.SITE_URL).netloc)
         return super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+    def get_client_ip(self, request) -> str:
+        """Login and code limits count the client as every other limit does (behind trusted proxies)."""
+        return client_ip(request)

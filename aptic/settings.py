@@ -5,6 +5,7 @@ Celery tasks run inline, e-mails printed on the console. ``DATABASE_URL`` and ``
 to PostgreSQL and Redis (cache, rate limits, Celery broker). See README.md for the full list.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -238,6 +239,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front (comma-separated addresses or CIDRs): only from them is X-Forwarded-For believed, to
+# find the client's address that rate limits count (aptic.ratelimit.client_ip). Empty: the peer is the client.
+# A bad value stops the start here rather than at the first request.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False)) for cidr in env.list("TRUSTED_PROXIES", default=[])
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
