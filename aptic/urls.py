@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
@@ -30,6 +30,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
     path("catalogue/", include("referentiel.urls")),
@@ -42,5 +43,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's set-up script is served as a file (?script), not inline: the Content-Security-Policy holds.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
