@@ -138,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=5, minute=0),
     },
     "cheques-expire": {"task": "cheques.tasks.cheques_expire_task", "schedule": crontab(hour=0, minute=30)},
+    "beneficiary-profiles-purge": {
+        "task": "cheques.tasks.beneficiary_profiles_purge_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # --- People ---------------------------------------------------------------------------------------
@@ -287,10 +291,29 @@ LOGGING = {
 APTIC_COOPERATIVE = {
     "name": env.str("APTIC_NAME", default="SCIC SA #APTIC"),
     "legal_form": env.str("APTIC_LEGAL_FORM", default="SCIC SA à conseil d'administration"),
+    # A SCIC SA à capital variable says so, and its registry (RCS city; the RCS number is the SIREN).
+    "capital": env.str("APTIC_CAPITAL", default="à capital variable"),
+    "rcs_city": env.str("APTIC_RCS_CITY", default="Bordeaux"),
     "siren": env.str("APTIC_SIREN", default="900000001"),
     "vat_number": env.str("APTIC_VAT_NUMBER", default="FR68900000001"),
     "address": env.str("APTIC_ADDRESS", default="1 rue de la Coopération, 33000 Bordeaux"),
     "email": env.str("APTIC_EMAIL", default="contact@aptic.invalid"),
+    "phone": env.str("APTIC_PHONE", default="05 00 00 00 00"),
+    "publication_director": env.str("APTIC_PUBLICATION_DIRECTOR", default="Camille Dupont (démo)"),
+    # Who answers requests about personal data (rights of access, erasure…).
+    "privacy_email": env.str("APTIC_PRIVACY_EMAIL", default="donnees-personnelles@aptic.invalid"),
     "iban": env.str("APTIC_IBAN", default="FR7630006000011234567890189"),
     "bic": env.str("APTIC_BIC", default="AGRIFRPP"),
 }
+
+# Who hosts the platform (mentions légales, LCEN art. 6).
+APTIC_HOSTING = {
+    "name": env.str("APTIC_HOSTING_NAME", default="Hébergeur (démo)"),
+    "address": env.str("APTIC_HOSTING_ADDRESS", default="1 rue des Serveurs, 59000 Lille"),
+    "phone": env.str("APTIC_HOSTING_PHONE", default="03 00 00 00 00"),
+}
+
+# --- Personal data --------------------------------------------------------------------------------
+# The anonymous profiles distributeurs note at hand-out are deleted this many years after it (beat, nightly);
+# the "données personnelles" page states it.
+BENEFICIARY_PROFILE_RETENTION_YEARS = env.int("BENEFICIARY_PROFILE_RETENTION_YEARS", default=3)

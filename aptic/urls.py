@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
-from aptic import views
+from aptic import legal, views
 from qualification.directory import api as lieux_api
 from referentiel.api import ServiceListView, VersionListView
 from settlement.api import SettlementViewSet
@@ -31,6 +31,9 @@ api_v1 = [
 urlpatterns = [
     path("", views.public_home, name="public-home"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("mentions-legales/", legal.legal_notice, name="legal-notice"),
+    path("donnees-personnelles/", legal.personal_data, name="personal-data"),
+    path("accessibilite/", legal.accessibility, name="accessibility"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
     path("catalogue/", include("referentiel.urls")),
