@@ -1,4 +1,5 @@
 /* What every page does, in a file: the Content-Security-Policy allows no inline script nor event handler.
+   Loaded in <head>, not deferred: the listeners sit on the document before any form exists.
    - form[data-confirm]: asks before an irreversible action; "Annuler" leaves the page as it was.
    - select[data-autosubmit]: choosing an option submits its form (language, organisation, lieu). */
 (function () {

@@ -17,7 +17,16 @@ from tests.browser.test_cheques import demo_codes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PUBLIC_PAGES = ["/", "/mon-carnet/", "/lieux/", "/lieux/?q=15160", "/catalogue/", "/comptes/login/"]
+PUBLIC_PAGES = [
+    "/",
+    "/mon-carnet/",
+    "/lieux/",
+    "/lieux/?q=15160",
+    "/catalogue/",
+    "/comptes/login/",
+    "/comptes/signup/",
+]
+LEGAL_PAGES = ["/mentions-legales/", "/donnees-personnelles/", "/accessibilite/"]
 
 
 def _visit(page, paths):
@@ -43,7 +52,7 @@ def test_the_watch_catches_what_the_policy_blocks(chromium, live_server):
 
 
 def test_public_pages_the_map_htmx_and_the_qr_code_link(page, live_server, demo_data):
-    _visit(page, PUBLIC_PAGES)
+    _visit(page, PUBLIC_PAGES + LEGAL_PAGES)
     page.goto(f"/lieux/{Lieu.objects.filter(name__contains='Allanche').get().pk}/")
     expect(page.get_by_test_id("lieux-map").locator("path.lieu-marker")).to_have_count(1)  # Leaflet drew it
     page.goto("/catalogue/")
@@ -54,14 +63,15 @@ def test_public_pages_the_map_htmx_and_the_qr_code_link(page, live_server, demo_
     expect(page.get_by_test_id("balance")).to_contain_text("10 chèques disponibles")
     page.goto("/")
     page.get_by_label("Langue").select_option("en")  # a choice that submits itself
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=20_000)
+    page.wait_for_load_state()  # the page's scripts are there
     page.get_by_label("Language").select_option("fr")
-    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr", timeout=20_000)
 
 
 def test_the_api_documentation(page):
     page.goto("/api/docs/")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("API #APTIC")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("API #APTIC", timeout=30_000)
     page.get_by_text("/api/v1/balance/").first.wait_for()
 
 
