@@ -14,4 +14,6 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only python manage.py collectstatic --no-in
  && useradd --create-home --uid 1000 aptic && mkdir -p /app/var && chown aptic /app/var
 USER aptic
 EXPOSE 8000
+# Every container of the image first passes `manage.py check --deploy --fail-level WARNING`, or does not start.
+ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]
 CMD ["gunicorn", "aptic.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

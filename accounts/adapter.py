@@ -27,6 +27,10 @@ class AccountAdapter(DefaultAccountAdapter):
         site = PlatformSite(name="#APTIC", domain=urlsplit(settings.SITE_URL).netloc)
         return super().send_mail(template_prefix, email, {**context, "current_site": site})
 
+    def get_client_ip(self, request) -> str:
+        """Login and code limits count the client as every other limit does (behind trusted proxies)."""
+        return client_ip(request)
+
     def pre_authenticate(self, request, **credentials):
         """Failed passwords are limited per (account, address) and per address (``accounts.throttles``),
         instead of allauth's per-account limit that lets a stranger lock the owner out."""

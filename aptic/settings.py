@@ -5,10 +5,13 @@ Celery tasks run inline, e-mails printed on the console. ``DATABASE_URL`` and ``
 to PostgreSQL and Redis (cache, rate limits, Celery broker). See README.md for the full list.
 """
 
+import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "aptic",
     "accounts",
     "ledger",
@@ -54,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +140,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month=1, hour=5, minute=0),
     },
     "cheques-expire": {"task": "cheques.tasks.cheques_expire_task", "schedule": crontab(hour=0, minute=30)},
+    "beneficiary-profiles-purge": {
+        "task": "cheques.tasks.beneficiary_profiles_purge_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # --- People ---------------------------------------------------------------------------------------
@@ -253,8 +262,31 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies in front (comma-separated addresses or CIDRs): only from them is X-Forwarded-For believed, to
+# find the client's address that rate limits count (aptic.ratelimit.client_ip). Empty: the peer is the client.
+# A bad value stops the start here rather than at the first request.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(cidr.strip(), strict=False)) for cidr in env.list("TRUSTED_PROXIES", default=[])
+]
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from the platform's own static files, no
+# inline code, no eval; images may also be data: URIs (the TOTP QR code, Swagger UI's icons) and map tiles.
+_tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *([f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
@@ -274,10 +306,29 @@ LOGGING = {
 APTIC_COOPERATIVE = {
     "name": env.str("APTIC_NAME", default="SCIC SA #APTIC"),
     "legal_form": env.str("APTIC_LEGAL_FORM", default="SCIC SA à conseil d'administration"),
+    # A SCIC SA à capital variable says so, and its registry (RCS city; the RCS number is the SIREN).
+    "capital": env.str("APTIC_CAPITAL", default="à capital variable"),
+    "rcs_city": env.str("APTIC_RCS_CITY", default="Bordeaux"),
     "siren": env.str("APTIC_SIREN", default="900000001"),
     "vat_number": env.str("APTIC_VAT_NUMBER", default="FR68900000001"),
     "address": env.str("APTIC_ADDRESS", default="1 rue de la Coopération, 33000 Bordeaux"),
     "email": env.str("APTIC_EMAIL", default="contact@aptic.invalid"),
+    "phone": env.str("APTIC_PHONE", default="05 00 00 00 00"),
+    "publication_director": env.str("APTIC_PUBLICATION_DIRECTOR", default="Camille Dupont (démo)"),
+    # Who answers requests about personal data (rights of access, erasure…).
+    "privacy_email": env.str("APTIC_PRIVACY_EMAIL", default="donnees-personnelles@aptic.invalid"),
     "iban": env.str("APTIC_IBAN", default="FR7630006000011234567890189"),
     "bic": env.str("APTIC_BIC", default="AGRIFRPP"),
 }
+
+# Who hosts the platform (mentions légales, LCEN art. 6).
+APTIC_HOSTING = {
+    "name": env.str("APTIC_HOSTING_NAME", default="Hébergeur (démo)"),
+    "address": env.str("APTIC_HOSTING_ADDRESS", default="1 rue des Serveurs, 59000 Lille"),
+    "phone": env.str("APTIC_HOSTING_PHONE", default="03 00 00 00 00"),
+}
+
+# --- Personal data --------------------------------------------------------------------------------
+# The anonymous profiles distributeurs note at hand-out are deleted this many years after it (beat, nightly);
+# the "données personnelles" page states it.
+BENEFICIARY_PROFILE_RETENTION_YEARS = env.int("BENEFICIARY_PROFILE_RETENTION_YEARS", default=3)

@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api import MeView
 from accounts.views import admin_login
-from aptic import views
+from aptic import legal, views
 from qualification.directory import api as lieux_api
 from referentiel.api import ServiceListView, VersionListView
 from settlement.api import SettlementViewSet
@@ -31,6 +31,10 @@ api_v1 = [
 
 urlpatterns = [
     path("", views.public_home, name="public-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("mentions-legales/", legal.legal_notice, name="legal-notice"),
+    path("donnees-personnelles/", legal.personal_data, name="personal-data"),
+    path("accessibilite/", legal.accessibility, name="accessibility"),
     path("espace/", views.home, name="home"),
     path("espace/", include("accounts.urls")),
     path("catalogue/", include("referentiel.urls")),
@@ -44,5 +48,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's set-up script is served as a file (?script), not inline: the Content-Security-Policy holds.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,8 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from aptic.tasks import HEARTBEAT_CACHE_KEY
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that do not name their icon (the admin, the API documentation)."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 def public_home(request):

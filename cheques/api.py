@@ -209,7 +209,7 @@ class BalanceSerializer(serializers.Serializer):
 class BalanceView(APIView):
     """What is left on a carnet, given its number (or a cheque's) and the code of one of its cheques.
 
-    No authentication; failed attempts are rate-limited per IP, per account and globally (429
+    No authentication; failed attempts are rate-limited per address and per account (429
     ``rate_limited``). Errors: ``invalid_code_format``, ``unknown_number``, ``wrong_code``.
     """
 

@@ -48,3 +48,11 @@ def cheques_expire_task() -> int:
     from cheques.services.expiry import cheques_expire
 
     return len(cheques_expire())
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def beneficiary_profiles_purge_task() -> int:
+    """Nightly (beat): delete the anonymous beneficiary profiles past their retention period."""
+    from cheques.services.retention import beneficiary_profiles_purge
+
+    return beneficiary_profiles_purge()

@@ -117,6 +117,10 @@ def _redemption(side, role):
 MATRIX: dict[str, Entry] = {
     # Public pages
     "public-home": public(),
+    "favicon": public(ok=301),
+    "legal-notice": public(),
+    "personal-data": public(),
+    "accessibility": public(),
     "referentiel:catalogue": public(),
     "referentiel:service": public(args=lambda side, role: {"code": "smartphone-premiers-pas"}),
     "cheques:balance": public(),

@@ -35,13 +35,38 @@ def chromium(playwright):
     browser.close()
 
 
+# Every page of every browser test reports what the Content-Security-Policy blocked (an inline script, style or
+# event handler, a resource from elsewhere): the browser fires `securitypolicyviolation`, this script logs it.
+CSP_PREFIX = "CSP violation:"
+_CSP_WATCH = """
+window.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked " + (event.blockedURI || "inline code")
+    + " in " + event.sourceFile + ":" + event.lineNumber + " (" + document.location.pathname + ")");
+}, true);
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """The CSP violations the pages of ``context`` will report (a list that fills as they happen)."""
+    violations: list[str] = []
+    context.add_init_script(_CSP_WATCH)
+    context.on("console", lambda message: message.text.startswith(CSP_PREFIX) and violations.append(message.text))
+    return violations
+
+
+def assert_no_csp_violation(violations: list[str]) -> None:
+    assert not violations, "the Content-Security-Policy blocked:\n" + "\n".join(violations)
+
+
 @pytest.fixture
 def page(chromium, live_server):
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    assert_no_csp_violation(violations)
 
 
 @pytest.fixture
@@ -55,9 +80,11 @@ def phone(chromium, live_server):
         has_touch=True,
     )
     context.set_default_timeout(15_000)
+    violations = watch_csp(context)
     page = context.new_page()
     yield page
     context.close()
+    assert_no_csp_violation(violations)
 
 
 def login(page, email: str, password: str) -> None:

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from accounts.demo import PASSWORD
 from cheques.models import Cheque, Order
-from tests.browser.conftest import login
+from tests.browser.conftest import assert_no_csp_violation, login, watch_csp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,7 @@ def test_a_funder_simulates_orders_pays_and_downloads_its_carnets(page, chromium
 
     # The cooperative's finance staff record the transfer in the admin.
     staff = chromium.new_context(base_url=live_server.url, locale="fr-FR")
+    staff_violations = watch_csp(staff)
     admin = staff.new_page()
     login(admin, "finance@demo.aptic.test", PASSWORD)
     admin.get_by_role("link", name="Enregistrer un virement reçu").click()
@@ -44,6 +45,7 @@ def test_a_funder_simulates_orders_pays_and_downloads_its_carnets(page, chromium
     admin.get_by_role("button", name="Enregistrer le virement").click()
     admin.get_by_text("l'émission des chèques commence").wait_for()
     staff.close()
+    assert_no_csp_violation(staff_violations)
 
     page.reload()
     page.get_by_test_id("progress").get_by_text("Chèques émis : 20 sur 20").wait_for()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import PASSWORD
 from cheques.models import Redemption
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, login
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, assert_no_csp_violation, login, watch_csp
 from tests.browser.fake_camera import qr_video
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,6 +40,7 @@ def test_a_cheque_is_scanned_with_the_camera_and_validated(playwright, live_serv
             has_touch=True,
             permissions=["camera"],
         )
+        violations = watch_csp(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())
         login(page, "mediateur@demo.aptic.test", PASSWORD)
@@ -55,6 +56,7 @@ def test_a_cheque_is_scanned_with_the_camera_and_validated(playwright, live_serv
         expect(page.get_by_test_id("receipt-cheques")).to_contain_text(cheque["cheque"])
         expect(page.get_by_test_id("receipt-left")).to_have_text("9 chèques")
         context.close()
+        assert_no_csp_violation(violations)
     finally:
         browser.close()
     redemption = Redemption.objects.get()

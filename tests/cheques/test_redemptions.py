@@ -146,18 +146,34 @@ def test_failed_code_entries_are_limited_per_account_but_the_cheque_stays_usable
     assert _validate(other_lieu, colleague, number, codes[number], ip="10.0.0.2").redemption
 
 
-def test_failed_code_entries_are_limited_per_ip_and_globally(setup, monkeypatch):
+def test_failed_code_entries_are_limited_per_ip(setup, monkeypatch):
     order, codes, lieu, user, _m = setup
     monkeypatch.setattr(services, "FAILURES_PER_IP", (2, 900))
-    monkeypatch.setattr(services, "FAILURES_GLOBAL", (4, 60))
     colleague = mediateur_at(lieu)[0]
     wrong = codes[sorted(codes)[1]]
     for person in (user, colleague):
         assert _refusal(lieu, person, sorted(codes)[0], wrong, ip="10.9.9.9") == "wrong_code"
     assert _refusal(lieu, mediateur_at(lieu)[0], sorted(codes)[0], wrong, ip="10.9.9.9") == "rate_limited"
-    for ip in ("10.1.1.1", "10.1.1.2"):
-        assert _refusal(lieu, mediateur_at(lieu)[0], sorted(codes)[0], wrong, ip=ip) == "wrong_code"
-    assert _refusal(lieu, mediateur_at(lieu)[0], sorted(codes)[0], wrong, ip="10.1.1.3") == "rate_limited"
+    assert _refusal(lieu, mediateur_at(lieu)[0], sorted(codes)[0], wrong, ip="10.1.1.1") == "wrong_code"
+
+
+def test_wrong_codes_from_many_accounts_and_addresses_never_stop_other_counters(setup, monkeypatch, caplog):
+    """A structure with many accounts (or API keys) and addresses fails more than the platform-wide alarm: each
+    of its accounts is stopped, the team is told, and a médiateur elsewhere validates as usual."""
+    order, codes, lieu, user, _m = setup
+    monkeypatch.setattr(services, "FAILURES_ALARM", (12, 60))
+    wrong = codes[sorted(codes)[1]]
+    per_account = services.FAILURES_PER_ACCOUNT[0]
+    for index in range(2):
+        attacker = mediateur_at(lieu)[0]
+        for _attempt in range(per_account):
+            assert _refusal(lieu, attacker, sorted(codes)[0], wrong, ip=f"10.66.0.{index}") == "wrong_code"
+        assert _refusal(lieu, attacker, sorted(codes)[0], wrong, ip=f"10.66.1.{index}") == "rate_limited"
+    assert "Rate alarm counter-fail-all" in caplog.text
+    elsewhere = counter_lieu(commune_code="15001")
+    someone, _mediateur = mediateur_at(elsewhere)
+    number = sorted(codes)[0]
+    assert _validate(elsewhere, someone, number, codes[number], ip="10.0.0.2").redemption
 
 
 def test_an_expired_or_blocked_cheque_is_refused(setup):
