@@ -120,6 +120,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
+# Background work in resumable chunks: cheques issued per database transaction, cheques per carnet PDF file.
+ISSUANCE_CHUNK_CHEQUES = env.int("ISSUANCE_CHUNK_CHEQUES", default=20_000)
+PRINT_CHUNK_CHEQUES = env.int("PRINT_CHUNK_CHEQUES", default=400)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "aptic.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     "expire-qualifications": {
