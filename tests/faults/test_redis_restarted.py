@@ -23,7 +23,7 @@ from tests.faults.outcomes import issued_once, printed_once
 from tests.settlement.helpers import OCTOBER, redeemed, verified_account
 from tests.workers import Pause, RedisProcess, WorkerProcess, app_sends_to, wait_until
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True), pytest.mark.clock]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 CHUNKS = {"ISSUANCE_CHUNK_CHEQUES": "10", "PRINT_CHUNK_CHEQUES": "20"}
 # Redis stays down this long after the work that queues the next task has ended: longer than a publisher's
