@@ -132,7 +132,8 @@ class CounterRules:
     def void(self, data):
         """The lieu takes a validation back until its month is settled; its cheques can be spent again."""
         self._tick()
-        redemption = self.model.redemptions[data.draw(st.sampled_from(sorted(self.model.redemptions)))]
+        validated = [pk for pk, r in self.model.redemptions.items() if r.status == RedemptionStatus.VALIDATED]
+        redemption = self.model.redemptions[data.draw(st.sampled_from(sorted(validated or self.model.redemptions)))]
         desk = next(d for d in self.world.desks if d.structure_id == redemption.structure_id)
         void = lambda: redemption_void(  # noqa: E731
             redemption=Redemption.objects.get(pk=redemption.pk), reason="Erreur de saisie", by=desk.counter.user
