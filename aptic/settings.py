@@ -126,7 +126,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task sent while Redis restarts waits for it (about 90 s at most: to reconnect, then to publish) instead of
+# being lost: Celery's defaults give up after a few seconds, and the work the task would have done (printing an
+# issued order, e-mailing a payout's documents) would wait for someone to notice (tests/faults/).
+CELERY_BROKER_CONNECTION_TIMEOUT = 90
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 20, "interval_start": 0.5, "interval_step": 1, "interval_max": 5}
 CELERY_TIMEZONE = "Europe/Paris"
+# Background work in resumable chunks: cheques issued per database transaction, cheques per carnet PDF file.
+ISSUANCE_CHUNK_CHEQUES = env.int("ISSUANCE_CHUNK_CHEQUES", default=20_000)
+PRINT_CHUNK_CHEQUES = env.int("PRINT_CHUNK_CHEQUES", default=400)
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "aptic.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     "expire-qualifications": {

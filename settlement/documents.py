@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipRole
+from aptic.faults import pause_point
 from aptic.pdf import render_pdf
 from settlement.enums import PayoutStatus
 from settlement.models import Payout, SettlementRun
@@ -81,6 +82,7 @@ def payout_documents(payout_id: int) -> None:
                 )
             locked.save(update_fields=["statement", "fee_invoice"])
         payout.refresh_from_db()
+    pause_point("settlement.documents")  # fault tests cut Redis here, between two payouts' e-mails
     if payout.documents_sent_at:
         return
     recipients = sorted(

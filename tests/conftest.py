@@ -10,6 +10,8 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make between two
 # browser steps are still synchronous and safe.
@@ -32,6 +34,27 @@ def test_now() -> datetime.datetime:
 
 
 test_now.__test__ = False  # not a test, despite its name
+
+# Property-based tests run the same examples everywhere (CI included), and print a failure as found (shrinking
+# a state machine that works on a database takes minutes). HYPOTHESIS_PROFILE=explore searches wider, with fresh
+# random examples each run, and shrinks what it finds (then pin it with a plain test).
+hypothesis_settings.register_profile(
+    "default",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+hypothesis_settings.register_profile(
+    "explore",
+    parent=hypothesis_settings.get_profile("default"),
+    derandomize=False,
+    max_examples=200,
+    phases=list(Phase),
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def pytest_runtest_setup(item):

@@ -1,5 +1,6 @@
 """The application's settings, with what only the test suite changes (plain HTTP, fast hashing, temp files)."""
 
+import os
 import tempfile
 import uuid
 from pathlib import Path
@@ -20,7 +21,8 @@ SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CHEQUE_CODE_PEPPER = "test-pepper-not-secret-but-long-enough-0123456789"
 
-PRIVATE_FILES_ROOT = Path(tempfile.mkdtemp(prefix="aptic-test-files-"))
+# A worker started by a fault test (tests/faults/) shares the test's files.
+PRIVATE_FILES_ROOT = Path(os.environ.get("APTIC_TEST_FILES") or tempfile.mkdtemp(prefix="aptic-test-files-"))
 VAR_DIR = Path(tempfile.mkdtemp(prefix="aptic-test-var-"))  # the demo writes its cheque codes here
 STORAGES = {
     **STORAGES,
@@ -43,3 +45,7 @@ MAP_TILES_URL = ""
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Where a fault test pauses the worker it starts (aptic/faults.py): "point#n", and the file that says it is there.
+APTIC_PAUSE_AT = os.environ.get("APTIC_PAUSE_AT", "")
+APTIC_PAUSE_FILE = os.environ.get("APTIC_PAUSE_FILE", "")

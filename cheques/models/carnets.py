@@ -9,8 +9,9 @@ from cheques.enums import AgeBand, CarnetEventKind, CarnetStatus, ChequeStatus, 
 
 # The statuses of a carnet nobody has handed to a beneficiary yet (stock, possibly idle at a distributeur).
 IDLE_CARNET_STATUSES = [CarnetStatus.ISSUED, CarnetStatus.ASSIGNED]
-# Cheques whose face value is still owed by the cooperative (cheques-outstanding account): spendable ones,
-# and blocked ones whose carnet was not replaced (their value did not move to a replacement).
+# Cheques whose face value is still owed by the cooperative (cheques-outstanding account): issued ones (even in
+# a replaced carnet: a validation voided after the replacement gives its cheques back there, unspendable, until
+# they expire), and blocked ones whose carnet was not replaced (their value did not move to a replacement).
 OUTSTANDING_CHEQUE_STATUSES = [ChequeStatus.ISSUED, ChequeStatus.BLOCKED]
 
 
@@ -87,7 +88,9 @@ class Carnet(models.Model):
 class ChequeQuerySet(models.QuerySet):
     def outstanding(self) -> "ChequeQuerySet":
         """Cheques whose face value the cooperative still owes (cheques-outstanding account)."""
-        return self.filter(status__in=OUTSTANDING_CHEQUE_STATUSES).exclude(carnet__status=CarnetStatus.REPLACED)
+        return self.filter(status__in=OUTSTANDING_CHEQUE_STATUSES).exclude(
+            status=ChequeStatus.BLOCKED, carnet__status=CarnetStatus.REPLACED
+        )
 
 
 class Cheque(models.Model):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import audit_record
 from aptic.errors import BusinessError
+from aptic.faults import pause_point
 from cheques import codes as cheque_codes
 from cheques.enums import CarnetStatus, ChequeStatus, OrderStatus
 from cheques.models import Carnet, Cheque, Order
@@ -25,7 +26,6 @@ from cheques.services.sealing import codes_seal
 from ledger.enums import AccountCode as A
 from ledger.services import credit, debit, transaction_post
 
-ISSUANCE_CHUNK_CHEQUES = 20_000
 CARNET_COUNTER = "carnet"
 
 CodeSink = Callable[[list[tuple[str, str]]], None]
@@ -137,10 +137,11 @@ def order_issue(
     *,
     order_id: int,
     by: User | None = None,
-    chunk_cheques: int = ISSUANCE_CHUNK_CHEQUES,
+    chunk_cheques: int | None = None,
     code_sink: CodeSink | None = None,
 ) -> Order:
-    """paid → issued. Safe to run twice or concurrently (the order row is locked per chunk); resumes."""
+    """paid → issued, in chunks of ``chunk_cheques`` (setting ``ISSUANCE_CHUNK_CHEQUES``). Safe to run twice or
+    concurrently (the order row is locked per chunk); resumes."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
         if order.status == OrderStatus.ISSUED:
@@ -152,7 +153,7 @@ def order_issue(
                 cheque_codes.CARNET_SEQUENCE_START
             )
             order.save(update_fields=["first_carnet_sequence"])
-    per_chunk = max(1, chunk_cheques // order.carnet_size)
+    per_chunk = max(1, (chunk_cheques or settings.ISSUANCE_CHUNK_CHEQUES) // order.carnet_size)
     while True:
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
@@ -170,6 +171,7 @@ def order_issue(
                 valid_until=order.valid_until,
             )
             codes_seal(order_id=order.pk, first=first, last=last, codes=dict(pairs))
+            pause_point("issuance.chunk")  # fault tests kill the worker here, the chunk half done
             Order.objects.filter(pk=order.pk).update(carnets_created=last, cheques_issued=last * order.carnet_size)
             amount = len(pairs) * order.face_value
             transaction_post(

@@ -1,6 +1,6 @@
 """Carnet PDFs (WeasyPrint + segno), rendered in the background chunk by chunk.
 
-An order's carnets are split into chunks of about ``PRINT_CHUNK_CHEQUES`` cheques; each chunk is one
+An order's carnets are split into chunks of about ``settings.PRINT_CHUNK_CHEQUES`` cheques; each chunk is one
 task, one PDF file, so memory stays flat whatever the order size and chunks spread over workers. When
 the last chunk is done, a ZIP of all the files is written (streamed from disk) for a one-click download,
 and the sealed codes are deleted. A single carnet is reprinted by cutting its pages out of its chunk.
@@ -25,6 +25,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import CSS, HTML
 
 from aptic.errors import BusinessError
+from aptic.faults import pause_point
 from aptic.pdf import PDF_STYLESHEET, local_url_fetcher
 from cheques.codes import code_hash_raw, qr_payload
 from cheques.enums import PrintStatus
@@ -32,14 +33,11 @@ from cheques.models import Carnet, Order, PrintChunk, PrintJob
 from cheques.selectors import restrictions_words
 from cheques.services.sealing import codes_discard, codes_unseal
 
-PRINT_CHUNK_CHEQUES = 400
 CARNET_STYLESHEET = settings.BASE_DIR / "static" / "css" / "carnet-pdf.css"
 
 
 @transaction.atomic
-def print_job_start(
-    *, order: Order, carnet: Carnet | None = None, chunk_cheques: int = PRINT_CHUNK_CHEQUES
-) -> PrintJob:
+def print_job_start(*, order: Order, carnet: Carnet | None = None, chunk_cheques: int | None = None) -> PrintJob:
     """Plan the printing of the order's carnets (or of one replacement carnet) and queue its chunks."""
     lookup = {"order": order, "carnet": carnet}
     job = PrintJob.objects.select_for_update().filter(**lookup).first()
@@ -48,7 +46,7 @@ def print_job_start(
     if carnet is not None:
         ranges = [(carnet.position, carnet.position)]
     else:
-        per_chunk = max(1, chunk_cheques // order.carnet_size)
+        per_chunk = max(1, (chunk_cheques or settings.PRINT_CHUNK_CHEQUES) // order.carnet_size)
         ranges = [
             (first, min(first + per_chunk - 1, order.carnet_count))
             for first in range(1, order.carnet_count + 1, per_chunk)
@@ -120,6 +118,11 @@ def carnets_render(carnets: list[Carnet], codes: dict[str, list[str]]) -> tuple[
     return document.write_pdf(), pages
 
 
+def _storage_free(name: str) -> None:
+    if default_storage.exists(name):
+        default_storage.delete(name)
+
+
 def print_chunk_render(*, chunk_id: int) -> PrintChunk:
     """Render one chunk to its PDF file. Safe to run twice: a done chunk is left as it is."""
     chunk = PrintChunk.objects.select_related("job", "job__order").get(pk=chunk_id)
@@ -135,7 +138,10 @@ def print_chunk_render(*, chunk_id: int) -> PrintChunk:
     name = f"carnets-{carnets[0].number}-{carnets[-1].number}.pdf"
     if chunk.file:
         chunk.file.delete(save=False)
+    # A render killed before it was recorded left its file behind: replaced, not kept beside a second copy.
+    _storage_free(chunk.file.field.generate_filename(chunk, name))
     chunk.file.save(name, ContentFile(pdf), save=False)
+    pause_point("printing.chunk")  # fault tests kill the worker here, the file written but not recorded
     with transaction.atomic():
         done = (
             PrintChunk.objects.filter(pk=chunk.pk)
@@ -183,9 +189,10 @@ def print_job_finish(*, job_id: int) -> PrintJob:
                 digest.update(block)
             handle.seek(0)
             archive_hash = digest.hexdigest()
-            archive_name = default_storage.save(
-                f"cheques/print/order-{job.order_id}/job-{job.pk}/{job.order.reference}-carnets.zip", File(handle)
-            )
+            archive_name = f"cheques/print/order-{job.order_id}/job-{job.pk}/{job.order.reference}-carnets.zip"
+            _storage_free(archive_name)  # left by a run killed before it was recorded
+            archive_name = default_storage.save(archive_name, File(handle))
+            pause_point("printing.archive")
     with transaction.atomic():
         PrintJob.objects.filter(pk=job.pk).exclude(status=PrintStatus.DONE).update(
             status=PrintStatus.DONE, archive=archive_name, archive_sha256=archive_hash, finished_at=timezone.now()

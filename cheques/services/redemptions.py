@@ -22,7 +22,7 @@ from accounts.services import audit_record
 from aptic.errors import BusinessError
 from aptic.ratelimit import Limit, ratelimit_check, ratelimit_hit
 from cheques.enums import CarnetStatus, ChequeStatus, RedemptionStatus
-from cheques.models import Cheque, FeeRates, IdempotentRequest, Order, RedeemedCheque, Redemption
+from cheques.models import Carnet, Cheque, FeeRates, IdempotentRequest, Order, RedeemedCheque, Redemption
 from cheques.selectors import cheque_for_code
 from ledger.enums import AccountCode as A
 from ledger.services import credit, debit, transaction_post
@@ -408,9 +408,12 @@ def redemption_void(*, redemption: Redemption, reason: str, by=None, api_key=Non
         )
     cheque_ids = list(redemption.lines.filter(live=True).values_list("cheque_id", flat=True))
     redemption.lines.filter(live=True).update(live=False)
-    Cheque.objects.filter(pk__in=cheque_ids, status=ChequeStatus.REDEEMED).update(
-        status=ChequeStatus.ISSUED, status_changed_at=now
-    )
+    # The carnet is locked so that a concurrent block waits. The cheques of a carnet reported lost come back
+    # blocked, for its replacement to carry them; those of a replaced carnet come back unspendable, owed until
+    # they expire (``Cheque.objects.outstanding``).
+    carnet = Carnet.objects.select_for_update().get(pk=redemption.carnet_id)
+    back = ChequeStatus.BLOCKED if carnet.status == CarnetStatus.BLOCKED else ChequeStatus.ISSUED
+    Cheque.objects.filter(pk__in=cheque_ids, status=ChequeStatus.REDEEMED).update(status=back, status_changed_at=now)
     transaction_post(
         kind="redemption.voided",
         reference=f"redemption:{redemption.pk}",

@@ -375,6 +375,12 @@ def settlement_export(*, run: SettlementRun, by) -> bytes:
             status=409,
         )
     payouts = list(run.payouts.filter(status=PayoutStatus.PENDING).select_related("structure"))
+    if not any(payout.paid_amount > 0 for payout in payouts):
+        raise BusinessError(
+            _("Rien à verser pour ce mois : aucun virement, donc aucun fichier SEPA à générer."),
+            code="nothing_to_pay",
+            status=409,
+        )
     verified = {
         account.structure_id: account
         for account in BankAccount.objects.filter(

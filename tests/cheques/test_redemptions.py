@@ -14,6 +14,7 @@ from cheques.models import Carnet, Cheque, RedeemedCheque, Redemption
 from cheques.selectors import lieux_for_order
 from cheques.services import distribution
 from cheques.services import redemptions as services
+from cheques.services.expiry import cheques_expire
 from cheques.services.redemptions import AlreadyRedeemed
 from ledger.enums import AccountCode as A
 from ledger.services import account_balance, journal_is_balanced
@@ -308,6 +309,43 @@ def test_a_validation_is_voided_by_its_structure_until_settled(setup):
         services.redemption_void(redemption=second, reason="Trop tard", by=user)
     assert settled.value.code == "already_settled"
     assert journal_is_balanced()
+
+
+def _owed_as_the_ledger_says() -> bool:
+    owed = sum(Cheque.objects.outstanding().values_list("face_value", flat=True))
+    return account_balance(A.CHEQUES_OUTSTANDING) == owed
+
+
+def test_a_validation_voided_after_its_carnet_was_blocked_gives_its_cheques_to_the_replacement(setup):
+    """Found by the money state machine: the voided cheque came back spendable-looking in a blocked carnet, was
+    left out of the replacement, and the ledger owed 10 € that no cheque carried."""
+    order, codes, lieu, user, _m = setup
+    first = sorted(codes)[0]
+    redemption = _validate(lieu, user, first, codes[first], service="retraite-en-ligne", count=2).redemption
+    carnet = Carnet.objects.get(number=first.split("-")[0])
+    assert distribution.carnet_block(carnet=carnet, by=order.created_by, organisation=order.funder) == 8
+    services.redemption_void(redemption=redemption, reason="Erreur de saisie", by=user)
+    assert carnet.cheques.filter(status=ChequeStatus.BLOCKED).count() == 10
+    replacement = distribution.carnet_replace(carnet=carnet, by=order.created_by, organisation=order.funder)
+    assert replacement.size == 10 and _owed_as_the_ledger_says()
+    assert account_balance(A.CHEQUES_OUTSTANDING) == 20 * 1000 and journal_is_balanced()
+
+
+def test_a_validation_voided_after_the_replacement_is_owed_until_it_expires(setup):
+    order, codes, lieu, user, _m = setup
+    first = sorted(codes)[0]
+    redemption = _validate(lieu, user, first, codes[first]).redemption
+    carnet = Carnet.objects.get(number=first.split("-")[0])
+    distribution.carnet_block(carnet=carnet, by=order.created_by, organisation=order.funder)
+    distribution.carnet_replace(carnet=carnet, by=order.created_by, organisation=order.funder)
+    services.redemption_void(redemption=redemption, reason="Erreur de saisie", by=user)
+    assert _owed_as_the_ledger_says() and account_balance(A.CHEQUES_OUTSTANDING) == 20 * 1000
+    assert _refusal(lieu, user, first, codes[first]) == "blocked"  # the carnet is gone: nobody can spend it
+    with time_machine.travel(order.valid_until + datetime.timedelta(days=1)):
+        cheques_expire()
+    assert Cheque.objects.get(number=first).status == ChequeStatus.EXPIRED
+    assert account_balance(A.FUNDER_CREDIT, party=order.funder) == 20 * 1000  # its value went back to the funder
+    assert _owed_as_the_ledger_says() and account_balance(A.CHEQUES_OUTSTANDING) == 0
 
 
 def test_a_cheque_redeemed_twice_is_refused_by_the_database_itself(setup):

@@ -182,6 +182,23 @@ def test_approval_needs_two_different_people_then_sepa_then_payment(october):
     assert journal_is_balanced()
 
 
+def test_a_month_with_nothing_to_pay_is_refused_an_empty_sepa_file_with_a_clear_message():
+    """Found by the money state machine: exporting such a run crashed (ValueError) instead of saying why."""
+    september = _compute_period(datetime.date(2026, 9, 1))
+    first, second = staff_user("finance"), staff_user("finance")
+    run = runs.settlement_approve(run=runs.settlement_review(run=september, by=first), by=second)
+    with pytest.raises(BusinessError) as refusal:
+        runs.settlement_export(run=run, by=first)
+    assert refusal.value.code == "nothing_to_pay"
+    run.refresh_from_db()
+    assert run.status == RunStatus.APPROVED and not run.sepa_file
+
+
+def _compute_period(period):
+    with time_machine.travel(NOVEMBER_2, tick=True):
+        return runs.settlement_compute(period=period)
+
+
 def test_a_held_payout_is_paid_by_the_first_run_after_the_account_is_verified(october):
     _compute()
     lieu_c, _redemptions = october["C"]
