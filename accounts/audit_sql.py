@@ -54,7 +54,8 @@ CREATE TRIGGER django_admin_log_to_audit AFTER INSERT ON django_admin_log
 POSTGRES_UNINSTALL = (
     "DROP TRIGGER IF EXISTS django_admin_log_to_audit ON django_admin_log;\n"
     + "".join(
-        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};\nDROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};\n"
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};\n"
         for table in APPEND_ONLY_TABLES
     )
     + "DROP FUNCTION IF EXISTS accounts_audit_admin_log();\nDROP FUNCTION IF EXISTS accounts_refuse_change();\n"
@@ -73,7 +74,9 @@ SQLITE_INSTALL = [
                 NEW.action_time,
                 NEW.user_id,
                 'admin.' || CASE NEW.action_flag WHEN 1 THEN 'added' WHEN 2 THEN 'changed' ELSE 'deleted' END,
-                COALESCE((SELECT app_label || '.' || model FROM django_content_type WHERE id = NEW.content_type_id), ''),
+                COALESCE(
+                    (SELECT app_label || '.' || model FROM django_content_type WHERE id = NEW.content_type_id), ''
+                ),
                 substr(COALESCE(NEW.object_id, ''), 1, 64),
                 json_object('object', NEW.object_repr, 'change_message', NEW.change_message, 'admin_log_id', NEW.id)
             );

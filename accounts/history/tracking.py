@@ -201,8 +201,7 @@ def _postgres_install(connection, tables: list[Tracked]) -> None:
         if row and version in row[0]:
             return
         cursor.execute(
-            sql
-            + f"CREATE OR REPLACE FUNCTION history_installed_version() RETURNS text AS $$ SELECT '{version}' $$ "
+            sql + f"CREATE OR REPLACE FUNCTION history_installed_version() RETURNS text AS $$ SELECT '{version}' $$ "
             "LANGUAGE sql IMMUTABLE;"
         )
 
