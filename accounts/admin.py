@@ -133,3 +133,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+import accounts.history.admin  # noqa: E402, F401  (the history's admin page)

@@ -20,6 +20,9 @@ class SettlementConfig(AppConfig):
         "SettlementRun": {
             "money": ["face_value_total", "downstream_fee_ht", "vat", "mutations", "paid_total", "held_total"]
         },
-        "Payout": {"money": ["face_value_total", "downstream_fee_ht", "vat", "mutations", "paid_amount"]},
-        "BankAccount": {},
+        "Payout": {
+            "money": ["face_value_total", "downstream_fee_ht", "vat", "mutations", "paid_amount"],
+            "masked": ["iban"],
+        },
+        "BankAccount": {"masked": ["iban"]},
     }

@@ -5,6 +5,7 @@ An app lists what it wants tracked on its AppConfig, so ``accounts`` never impor
     history_tracked = {
         "Order": {"money": ["total_ttc", ...]},     # every column
         "Cheque": {"fields": ["status"]},           # only these columns
+        "BankAccount": {"masked": ["iban"]},        # shown masked unless the reader may see bank details
     }
     # accounts: {"User.groups": {"object": "user"}} tracks the rows of the many-to-many table, filed under
     # the user they belong to.
@@ -34,6 +35,7 @@ class Tracked:
     fields: tuple[models.Field, ...]
     object_field: models.Field
     money: frozenset[str]  # names of the fields that hold cents
+    masked: frozenset[str]  # names of the fields shown masked to readers who may not see bank details
 
     @property
     def table(self) -> str:
@@ -60,6 +62,7 @@ def _tracked(config, name: str, options: dict) -> Tracked:
         fields=fields,
         object_field=model._meta.get_field(options.get("object", model._meta.pk.name)),
         money=frozenset(options.get("money", ())),
+        masked=frozenset(options.get("masked", ())),
     )
 
 
