@@ -85,7 +85,8 @@ def describe(entry: HistoryEntry, *, access=None) -> HistoryLine:
     changes = []
     if tracked is not None:
         fields = {field.column: field for field in tracked.fields}
-        for column, pair in sorted(entry.changes.items(), key=lambda item: list(fields).index(item[0])):
+        order = {column: position for position, column in enumerate(fields)}
+        for column, pair in sorted(entry.changes.items(), key=lambda item: order.get(item[0], len(order))):
             field = fields.get(column)
             if field is None or not isinstance(pair, list) or len(pair) != 2:
                 continue
