@@ -105,6 +105,8 @@ def test_every_add_change_and_delete_made_in_the_admin_is_in_the_audit_log(clien
         str(organisation.pk),
     )
     assert "Nom" in changed.data["change_message"] and changed.data["object"] == "Nouveau nom"
+    text = page_text(client.get(reverse("admin:accounts_auditevent_changelist") + "?action=admin.changed"))
+    assert "Nouveau nom — Modification de Nom" in text
 
     # A bulk deletion from the list (one admin log entry per object, written in one bulk insert).
     doomed = [OrganisationFactory(), OrganisationFactory()]
