@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.enums import StaffRole
 from accounts.history.tracking import Tracked, tracked_tables
@@ -30,6 +31,33 @@ class HistoryLine:
     what: str  # the kind of object, in French
     author: str
     changes: list[Change]
+
+
+# French names for the tracked columns whose model gives none (Django then derives one from the English name).
+UNNAMED_FIELDS = {
+    "created_at": gettext_lazy("créé le"),
+    "created_by": gettext_lazy("créé par"),
+    "user": gettext_lazy("utilisateur"),
+    "group": gettext_lazy("rôle (groupe)"),
+    "lieu": gettext_lazy("lieu"),
+    "mediateur": gettext_lazy("médiateur"),
+    "qualification": gettext_lazy("qualification"),
+    "application": gettext_lazy("candidature"),
+    "run": gettext_lazy("contrepaiement mensuel"),
+    "bank_account": gettext_lazy("compte bancaire"),
+    "iban": gettext_lazy("IBAN"),
+    "bic": gettext_lazy("BIC"),
+    "holder": gettext_lazy("titulaire"),
+    "fee_rates": gettext_lazy("barème"),
+    "upstream_fee_bp": gettext_lazy("frais contributifs amont"),
+    "vat_bp": gettext_lazy("taux de TVA"),
+    "first_carnet_sequence": gettext_lazy("premier numéro de carnet"),
+}
+
+
+def field_label(field: models.Field) -> str:
+    named = str(field.verbose_name) != field.name.replace("_", " ")
+    return str(field.verbose_name if named else UNNAMED_FIELDS.get(field.name, field.verbose_name))
 
 
 def may_see_bank_details(access) -> bool:
@@ -92,7 +120,7 @@ def describe(entry: HistoryEntry, *, access=None) -> HistoryLine:
                 continue
             changes.append(
                 Change(
-                    label=str(field.verbose_name),
+                    label=field_label(field),
                     before=_format(tracked, field, pair[0], bank_details=bank_details),
                     after=_format(tracked, field, pair[1], bank_details=bank_details),
                 )

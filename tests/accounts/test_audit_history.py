@@ -148,7 +148,7 @@ def test_bulk_and_raw_sql_updates_of_cheques_and_orders_are_in_the_history():
     assert HistoryEntry.objects.count() == before
 
 
-def test_staff_rights_changes_are_in_the_history_with_their_author():
+def test_staff_rights_changes_are_in_the_history_with_their_author(client):
     boss = UserFactory(staff=True, is_superuser=True)
     clerk = UserFactory()
     finance = Group.objects.get(name="finance")
@@ -163,6 +163,12 @@ def test_staff_rights_changes_are_in_the_history_with_their_author():
     groups = _history("accounts_user_groups", clerk.pk)
     assert [entry.operation for entry in groups] == [HistoryOperation.INSERT, HistoryOperation.DELETE]
     assert groups[0].changes["group_id"] == [None, finance.pk] and groups[0].actor == boss
+
+    client.force_login(boss)
+    text = page_text(client.get(reverse("admin:accounts_user_history", args=[clerk.pk])))
+    assert "Statut équipe : non → oui" in text
+    assert "Rôle (groupe) : — → finance" in text and "Rôle (groupe) : finance → —" in text
+    assert str(boss) in text
 
 
 def test_staff_read_the_history_in_french_with_its_author_and_euros(client):
