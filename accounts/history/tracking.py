@@ -199,9 +199,12 @@ def _postgres_install(connection, tables: list[Tracked]) -> None:
     sql = "".join(_pg_function(tracked) for tracked in tables)
     version = hashlib.sha256(sql.encode()).hexdigest()[:16]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'history_installed_version'")
-        row = cursor.fetchone()
-        if row and version in row[0]:
+        cursor.execute(
+            "SELECT (SELECT prosrc FROM pg_proc WHERE proname = 'history_installed_version'), "
+            "(SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'history\\_%%' AND NOT tgisinternal)"
+        )
+        source, triggers = cursor.fetchone()
+        if source and version in source and triggers == 4 * len(tables):
             return
         cursor.execute(
             sql + f"CREATE OR REPLACE FUNCTION history_installed_version() RETURNS text AS $$ SELECT '{version}' $$ "
