@@ -3,9 +3,9 @@
 The application knows the person (a request's user, or ``history_actor(user)`` around other work); the
 database triggers read it:
 
-- PostgreSQL: before each write statement, ``set_config('aptic.actor_id', …, true)`` runs in the same
-  database transaction (a write outside ``atomic`` gets its own short transaction for the two). The setting
-  is transaction-local, so it can never leak to another request through a pooled connection.
+- PostgreSQL: before the first write statement of a database transaction, ``set_config('aptic.actor_id', …,
+  true)`` runs in that transaction (a write outside ``atomic`` gets its own short transaction for the two).
+  The setting is transaction-local, so it can never leak to another request through a pooled connection.
 - SQLite: the triggers call ``aptic_history_actor()``, a function registered on every connection the
   application opens. A tool that writes to a tracked table without it (the ``sqlite3`` shell) is refused:
   on SQLite, history-tracked tables are written by the application only.
@@ -44,6 +44,25 @@ def history_actor(user):
         _current_actor.reset(token)
 
 
+# Once per database transaction is enough: a no-op on-commit callback marks it. Django drops the callbacks of a
+# savepoint rolled back, exactly as PostgreSQL reverts the setting made in it, and clears them all at the end of
+# the transaction; so the mark is there exactly as long as the setting is.
+def _already_set(connection, actor: int) -> bool:
+    """Whether the setting in force in this transaction is ``actor`` (the last mark left is the one in force)."""
+    for _ids, callback, _robust in reversed(connection.run_on_commit):
+        if hasattr(callback, "history_actor"):
+            return callback.history_actor == actor
+    return False
+
+
+def _mark_set(connection, actor: int) -> None:
+    def mark():
+        pass
+
+    mark.history_actor = actor
+    connection.on_commit(mark)
+
+
 def _postgres_actor_wrapper(execute, sql, params, many, context):
     if not isinstance(sql, str) or not sql.lstrip()[:6].upper().startswith(_WRITES):
         return execute(sql, params, many, context)
@@ -52,7 +71,9 @@ def _postgres_actor_wrapper(execute, sql, params, many, context):
         return execute(sql, params, many, context)
     connection, raw_cursor = context["connection"], context["cursor"].cursor
     if connection.in_atomic_block:
-        raw_cursor.execute(_SET_ACTOR, [str(actor)])
+        if not _already_set(connection, actor):
+            raw_cursor.execute(_SET_ACTOR, [str(actor)])
+            _mark_set(connection, actor)
         return execute(sql, params, many, context)
     with transaction.atomic(using=connection.alias):
         raw_cursor.execute(_SET_ACTOR, [str(actor)])

@@ -217,3 +217,26 @@ def test_raw_sql_from_outside_the_application_is_signed_with_the_database_role()
     entry = _history("cheques_order", order.pk)[-1]
     assert (entry.actor, entry.db_user, entry.application) == (None, "postgres", "psql")
     assert entry.changes == {"quantity": [20, 30]}
+
+
+def test_the_author_follows_whoever_acts_even_inside_one_transaction():
+    """The author is set once per database transaction; a savepoint rolled back takes its author with it."""
+    alice, bob = UserFactory(), UserFactory()
+    order = OrderFactory()
+    with history_actor(alice):
+        Order.objects.filter(pk=order.pk).update(quantity=30)
+    with history_actor(bob):
+        Order.objects.filter(pk=order.pk).update(quantity=40)
+        with pytest.raises(ValueError), transaction.atomic(), history_actor(alice):
+            Order.objects.filter(pk=order.pk).update(quantity=50)
+            raise ValueError("rolled back")
+        Order.objects.filter(pk=order.pk).update(quantity=60)
+    with history_actor(alice):
+        Order.objects.filter(pk=order.pk).update(quantity=70)
+    entries = _history("cheques_order", order.pk)[-4:]
+    assert [(entry.changes["quantity"][1], entry.actor) for entry in entries] == [
+        (30, alice),
+        (40, bob),
+        (60, bob),
+        (70, alice),
+    ]
