@@ -12,7 +12,7 @@ from accounts.services import audit_record
 from aptic.append_only import AppendOnlyError
 from cheques.enums import ChequeStatus, OrderStatus
 from cheques.models import Cheque, FeeRates, Order
-from tests.factories import OrderFactory, OrganisationFactory, UserFactory, order_through, staff_user
+from tests.factories import OrderFactory, OrganisationFactory, UserFactory, order_through, staff_user, totp_enrol
 from tests.utils import page_text
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,7 @@ def test_postgresql_refuses_update_delete_and_truncate_of_the_audit_log_and_the_
 
 def test_every_add_change_and_delete_made_in_the_admin_is_in_the_audit_log(client):
     admin = UserFactory(staff=True, is_superuser=True)
+    totp_enrol(admin)
     client.force_login(admin)
     organisation = OrganisationFactory(name="Ancien nom")
     response = client.post(
@@ -150,6 +151,7 @@ def test_bulk_and_raw_sql_updates_of_cheques_and_orders_are_in_the_history():
 
 def test_staff_rights_changes_are_in_the_history_with_their_author(client):
     boss = UserFactory(staff=True, is_superuser=True)
+    totp_enrol(boss)
     clerk = UserFactory()
     finance = Group.objects.get(name="finance")
     with history_actor(boss):
