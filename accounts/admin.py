@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -120,10 +121,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "organisation", "target_type", "target_id"]
+    list_display = ["created_at", "action", "actor", "organisation", "target_type", "target_id", "details"]
     list_filter = ["action"]
     search_fields = ["action", "target_id", "actor__email", "organisation__name"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("détails"))
+    def details(self, event):
+        """An admin change reads as the admin's own message (« Modification de Nom. »), in the reader's language."""
+        if "change_message" in event.data:
+            message = LogEntry(change_message=event.data["change_message"]).get_change_message()
+            return f"{event.data.get('object', '')} — {message}"
+        return ", ".join(f"{key} : {value}" for key, value in sorted(event.data.items()))
 
     def has_add_permission(self, request):
         return False
@@ -133,3 +142,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+import accounts.history.admin  # noqa: E402, F401  (the history's admin page)

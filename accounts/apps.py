@@ -35,12 +35,22 @@ class AccountsConfig(AppConfig):
             "add_membership",
             "change_membership",
             "view_auditevent",
+            "view_historyentry",
             "view_apikey",
         ],
-        "qualification": ["view_organisation", "view_membership", "view_auditevent"],
-        "finance": ["view_organisation", "view_auditevent"],
+        "qualification": ["view_organisation", "view_membership", "view_auditevent", "view_historyentry"],
+        "finance": ["view_organisation", "view_auditevent", "view_historyentry"],
+    }
+    # Staff rights: the flags on the user and the group (staff role) memberships (accounts/history/).
+    history_tracked = {
+        "User": {"fields": ["is_staff", "is_superuser", "is_active"]},
+        "User.groups": {"object": "user"},
     }
 
     def ready(self):
         # After every app's post_migrate (permissions are created by auth's own handler).
         post_migrate.connect(sync_staff_groups, dispatch_uid="accounts.sync_staff_groups")
+        from accounts.history import actor, tracking
+
+        post_migrate.connect(tracking.history_install_after_migrate, dispatch_uid="accounts.history_install")
+        actor.connect()

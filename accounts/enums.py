@@ -33,3 +33,12 @@ class LegalForm(models.TextChoices):
     ETABLISSEMENT_PUBLIC = "etablissement_public", _("Établissement public")
     ENTREPRISE = "entreprise", _("Entreprise")
     AUTRE = "autre", _("Autre")
+
+
+class HistoryOperation(models.TextChoices):
+    """What a database trigger saw happen to a tracked row (``accounts.HistoryEntry``)."""
+
+    INSERT = "insert", _("Création")
+    UPDATE = "update", _("Modification")
+    DELETE = "delete", _("Suppression")
+    TRUNCATE = "truncate", _("Table vidée (TRUNCATE)")

@@ -5,11 +5,13 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
 
-from accounts.enums import LegalForm, MembershipRole, OrganisationKind
+from accounts.enums import HistoryOperation, LegalForm, MembershipRole, OrganisationKind
+from aptic.append_only import AppendOnlyModel
 
 
 class UserManager(DjangoUserManager):
@@ -140,8 +142,10 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-class AuditEvent(models.Model):
-    """Who did what, when: one row per state-changing action (Zulip's RealmAuditLog)."""
+class AuditEvent(AppendOnlyModel):
+    """Who did what, when: one row per state-changing action (Zulip's RealmAuditLog), and one per change made
+    in the Django admin (a database trigger copies every admin log entry). Append-only, like the ledger: the
+    database refuses updates, deletes and TRUNCATE (``accounts/audit_sql.py``)."""
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -161,3 +165,37 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class HistoryEntry(AppendOnlyModel):
+    """One change of a tracked row (orders, cheque statuses, qualifications, fee rates, payouts, bank accounts,
+    staff rights), written by database triggers: bulk updates and raw SQL are recorded too
+    (``accounts/history/``). Append-only like the audit log."""
+
+    created_at = models.DateTimeField(_("date"), db_default=Now(), db_index=True)
+    table_name = models.CharField(_("table"), max_length=63)
+    object_id = models.CharField(_("objet"), max_length=64, blank=True)
+    operation = models.CharField(_("opération"), max_length=10, choices=HistoryOperation.choices)
+    # {column: [before, after]} for the tracked columns that changed (before is null on creation).
+    changes = models.JSONField(_("changements"), default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("auteur"),
+        db_constraint=False,
+    )
+    # Who wrote it as the database saw it: the database role and the client's application_name.
+    db_user = models.CharField(_("rôle de base de données"), max_length=63, blank=True)
+    application = models.CharField(_("programme"), max_length=63, blank=True)
+
+    class Meta:
+        verbose_name = _("modification historisée")
+        verbose_name_plural = _("historique des modifications")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["table_name", "object_id"])]
+
+    def __str__(self):
+        return f"{self.table_name} {self.object_id} {self.operation}"

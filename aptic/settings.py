@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "aptic.ratelimit.RateLimitedMiddleware",
     "accounts.middleware.AccessMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
+    "accounts.history.actor.HistoryActorMiddleware",
 ]
 
 ROOT_URLCONF = "aptic.urls"

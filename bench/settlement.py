@@ -39,6 +39,8 @@ def _prepare(redemptions: int, structures: int) -> int:
 
     now = timezone.now()
     staff = User.objects.create_user("finance@bench.test", "bench-password-2026", is_staff=True)
+    # Whoever enters an account never verifies it (a database rule).
+    requester = User.objects.create_user("structure@bench.test", "bench-password-2026")
     funder = Organisation.objects.create(kind=OrganisationKind.COMMANDITAIRE, name="Bench funder")
     order = Order.objects.create(
         funder=funder, quantity=redemptions, carnet_size=10, valid_until=datetime.date(2027, 12, 31), created_by=staff
@@ -89,7 +91,7 @@ def _prepare(redemptions: int, structures: int) -> int:
                 iban="FR7630006000011234567890189",
                 bic="AGRIFRPPXXX",
                 status=BankAccountStatus.VERIFIED,
-                requested_by=staff,
+                requested_by=requester,
                 mfa_confirmed_at=now,
                 verified_by=staff,
                 verified_at=now,

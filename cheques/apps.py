@@ -39,5 +39,12 @@ class ChequesConfig(AppConfig):
         "support": ["view_feerates", "view_order", "view_invoice", "view_carnet", "view_cheque"],
     }
 
+    # Database-kept history (accounts/history/): orders, the status of every cheque, the fee rates.
+    history_tracked = {
+        "Order": {"money": ["face_value", "face_value_total", "upstream_fee_ht", "vat", "total_ht", "total_ttc"]},
+        "Cheque": {"fields": ["status"]},
+        "FeeRates": {"money": ["face_value"]},
+    }
+
     def ready(self):
         post_migrate.connect(_ensure_fee_rates, sender=self)

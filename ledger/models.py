@@ -2,7 +2,8 @@
 
 Signs: a leg's ``amount`` is in cents, positive for a debit, negative for a credit. The legs of a
 transaction sum to zero. Rows are never updated nor deleted: a correction is a new transaction. On
-PostgreSQL both rules are enforced by triggers (migration 0002); everywhere, by the model and services.
+PostgreSQL both rules are enforced by triggers (migrations 0002 and 0003: no update, delete or truncate, and
+no leg added to a transaction written by another database transaction); everywhere, by the model and services.
 """
 
 from django.conf import settings
@@ -10,34 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: part of the API)
 from ledger.enums import CREDIT_NORMAL_KINDS, AccountCode, AccountKind
-
-
-class AppendOnlyError(Exception):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("the ledger is append-only: no update")
-
-    def delete(self):
-        raise AppendOnlyError("the ledger is append-only: no delete")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("the ledger is append-only: no update")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("the ledger is append-only: no delete")
 
 
 class Account(models.Model):
@@ -70,6 +45,9 @@ class Transaction(AppendOnlyModel):
     )
     # A service that may run twice (a retried task) names its posting: the second one is refused.
     idempotency_key = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    # PostgreSQL stamps it (trigger) with the id of the database transaction that wrote the row, whatever the
+    # insert says: a leg is accepted only from that same database transaction (``ledger/sql.py``).
+    created_txid = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("écriture")

@@ -22,3 +22,5 @@ class QualificationConfig(AppConfig):
         "support": ["view_lieu", "view_mediateur", "view_application", "view_qualification"],
         "finance": ["view_lieu", "view_qualification"],
     }
+    # Database-kept history (accounts/history/) of the qualifications of lieux and of médiateurs.
+    history_tracked = {"Qualification": {}, "MediateurQualification": {}}

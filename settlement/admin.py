@@ -6,17 +6,46 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import StaffRole
+from accounts.history.display import may_see_bank_details
 from aptic.errors import BusinessError
+from aptic.iban import iban_grouped, iban_masked
 from aptic.money import format_eur
 from settlement.models import BankAccount, MutationsConsent, Payout, SettlementRun
 from settlement.services import runs
 
 
+class BankDetailsAdminMixin:
+    """Finance staff, who pay the structures, see IBANs whole; every other reader (support…) sees them masked."""
+
+    IBAN_FIELDS = ("iban_hidden", "iban_shown")
+
+    @admin.display(description=_("IBAN"))
+    def iban_hidden(self, obj):
+        return iban_masked(obj.iban) if obj.iban else "—"
+
+    @admin.display(description=_("IBAN"))
+    def iban_shown(self, obj):
+        return iban_grouped(obj.iban) if obj.iban else "—"
+
+    def _iban(self, request, names) -> list[str]:
+        shown = "iban_shown" if may_see_bank_details(request.access) else "iban_hidden"
+        return [shown if name == "iban" else name for name in names if name not in self.IBAN_FIELDS]
+
+    def get_list_display(self, request):
+        return self._iban(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._iban(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.IBAN_FIELDS]
+
+
 @admin.register(BankAccount)
-class BankAccountAdmin(admin.ModelAdmin):
+class BankAccountAdmin(BankDetailsAdminMixin, admin.ModelAdmin):
     """Read-only: accounts are entered by structures (with their second factor) and verified on the staff page."""
 
-    list_display = ["structure", "masked_iban", "holder", "status", "requested_at", "verified_by"]
+    list_display = ["structure", "iban", "holder", "status", "requested_at", "verified_by"]
     list_filter = ["status"]
     search_fields = ["structure__name", "holder"]
 
@@ -159,7 +188,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(BankDetailsAdminMixin, admin.ModelAdmin):
     list_display = ["structure", "period", "status", "cheques", "paid_amount", "fee_invoice_number", "paid_at"]
     list_filter = ["status", "period"]
     search_fields = ["structure__name", "fee_invoice_number"]

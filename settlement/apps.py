@@ -15,3 +15,14 @@ class SettlementConfig(AppConfig):
         ],
         "support": ["view_bankaccount", "view_mutationsconsent", "view_settlementrun", "view_payout"],
     }
+    # Database-kept history (accounts/history/): runs, payouts and bank accounts.
+    history_tracked = {
+        "SettlementRun": {
+            "money": ["face_value_total", "downstream_fee_ht", "vat", "mutations", "paid_total", "held_total"]
+        },
+        "Payout": {
+            "money": ["face_value_total", "downstream_fee_ht", "vat", "mutations", "paid_amount"],
+            "masked": ["iban"],
+        },
+        "BankAccount": {"masked": ["iban"]},
+    }

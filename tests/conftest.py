@@ -88,6 +88,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(f"  {nodeid}", red=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_append_only_tables():
+    """Between transactional tests Django empties PostgreSQL with TRUNCATE, which the append-only tables (ledger,
+    audit log, history) refuse. The test flush alone runs with ``session_replication_role = replica``, which
+    only a superuser may set: triggers stay silent for that one statement list."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list] if sql_list else sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _pinned_clock():
     """The clock starts at ``test_now()`` and ticks from there; a test may travel further inside it."""

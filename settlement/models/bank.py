@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.iban import iban_masked
 from settlement.enums import BankAccountStatus
 
 
@@ -60,6 +61,11 @@ class BankAccount(models.Model):
                 condition=~models.Q(status=BankAccountStatus.VERIFIED) | models.Q(verified_by__isnull=False),
                 name="bankaccount_verified_has_verifier",
             ),
+            # Four eyes: whoever entered the account never verifies (or rejects) it.
+            models.CheckConstraint(
+                condition=models.Q(verified_by__isnull=True) | ~models.Q(verified_by=models.F("requested_by")),
+                name="bankaccount_verifier_not_requester",
+            ),
         ]
 
     def __str__(self):
@@ -67,8 +73,8 @@ class BankAccount(models.Model):
 
     @property
     def masked_iban(self) -> str:
-        """Enough to recognise the account, not to copy it: FR76 •••• •••• •••• •••• ••89 189."""
-        return f"{self.iban[:4]} •••• {self.iban[-7:-3]} {self.iban[-3:]}" if len(self.iban) > 11 else self.iban
+        """Enough to recognise the account, not to copy it: FR76 •••• •••• •••• •••• •••0 189."""
+        return iban_masked(self.iban)
 
 
 def first_day_of_next_month(day: datetime.date) -> datetime.date:

@@ -11,6 +11,7 @@ from accounts.services import audit_record
 from aptic.errors import BusinessError
 from settlement.enums import BankAccountStatus
 from settlement.models import BankAccount
+from settlement.services.approval_accounts import settlement_approval_withdraw
 
 
 def iban_clean(iban: str, bic: str = "") -> tuple[str, str]:
@@ -136,11 +137,14 @@ def _decide(account: BankAccount, *, by, to: str, reason: str) -> BankAccount:
 
 @transaction.atomic
 def bank_account_verify(*, account: BankAccount, by, reason: str = "") -> BankAccount:
-    """Staff checked the account (e.g. against a bank certificate): it replaces the previous one."""
+    """Staff checked the account (e.g. against a bank certificate): it replaces the previous one. A run already
+    approved to pay this structure goes back to needing an approval (it covered the previous account)."""
     BankAccount.objects.select_for_update().filter(
         structure=account.structure, status=BankAccountStatus.VERIFIED
     ).update(status=BankAccountStatus.SUPERSEDED)
-    return _decide(account, by=by, to=BankAccountStatus.VERIFIED, reason=reason)
+    account = _decide(account, by=by, to=BankAccountStatus.VERIFIED, reason=reason)
+    settlement_approval_withdraw(structure_ids=[account.structure_id], by=by, reason="bank_account_verified")
+    return account
 
 
 @transaction.atomic

@@ -30,6 +30,11 @@ from ledger.enums import AccountCode as A
 from ledger.services import Posting, credit, debit, transactions_post
 from settlement.enums import BankAccountStatus, PayoutStatus, RunStatus
 from settlement.models import BankAccount, MutationsConsent, Payout, PayoutLine, SettledRedemption, SettlementRun
+from settlement.services.approval_accounts import (
+    accounts_changed_since_approval,
+    settlement_approval_withdraw,
+    verified_accounts,
+)
 
 ADVISORY_LOCK_CLASS = 0x5E771E  # the first key of pg_advisory_xact_lock(class, yyyymm)
 ZERO = SettlementPrice(cheques=0, face_value_total=0, downstream_fee_ht=0, vat=0, mutations=0, paid=0)
@@ -336,16 +341,26 @@ def settlement_review(*, run: SettlementRun, by) -> SettlementRun:
 
 @transaction.atomic
 def settlement_approve(*, run: SettlementRun, by) -> SettlementRun:
-    """A second, different finance staff member approves: the four-eyes rule (also a database constraint)."""
+    """A second, different finance staff member approves: the four-eyes rule (also a database constraint).
+
+    The approval covers the accounts verified at that moment: each payout records the one it will be paid on.
+    """
     if run.reviewed_by_id == by.pk:
         raise BusinessError(
             _("L'approbation doit venir d'une autre personne que celle qui a vérifié le contrepaiement."),
             code="same_person",
             status=403,
         )
-    return _move(
+    run = _move(
         run, to=RunStatus.APPROVED, allowed_from=RunStatus.REVIEWED, by=by, approved_by=by, approved_at=timezone.now()
     )
+    payouts = list(run.payouts.filter(status=PayoutStatus.PENDING))
+    verified = verified_accounts(payouts)
+    for payout in payouts:
+        account = verified.get(payout.structure_id)
+        payout.bank_account_id = account.pk if account is not None else None
+    Payout.objects.bulk_update(payouts, ["bank_account"], batch_size=2000)
+    return run
 
 
 def execution_date(approved: datetime.date) -> datetime.date:
@@ -356,46 +371,54 @@ def execution_date(approved: datetime.date) -> datetime.date:
     return day
 
 
-@transaction.atomic
 def settlement_export(*, run: SettlementRun, by) -> bytes:
     """The SEPA file of the approved run, built once from a snapshot and stored with its SHA-256.
 
-    Asked again (exported or paid run), it returns the stored bytes unchanged.
+    Asked again (exported or paid run), it returns the stored bytes unchanged. When a structure's account
+    changed after the approval, nothing is exported: the run goes back to "reviewed" (that is kept) and a
+    second person must approve it again, with the new account.
     """
-    from settlement.documents import sepa_file_for
-
-    run = SettlementRun.objects.select_for_update().get(pk=run.pk)
-    if run.status in (RunStatus.EXPORTED, RunStatus.PAID) and run.sepa_file:
-        with run.sepa_file.open("rb") as handle:
-            return handle.read()
-    if run.status != RunStatus.APPROVED:
-        raise BusinessError(
-            _("Le fichier SEPA se génère une fois le contrepaiement approuvé par deux personnes."),
-            code="not_approved",
-            status=409,
-        )
-    payouts = list(run.payouts.filter(status=PayoutStatus.PENDING).select_related("structure"))
-    if not any(payout.paid_amount > 0 for payout in payouts):
-        raise BusinessError(
-            _("Rien à verser pour ce mois : aucun virement, donc aucun fichier SEPA à générer."),
-            code="nothing_to_pay",
-            status=409,
-        )
-    verified = {
-        account.structure_id: account
-        for account in BankAccount.objects.filter(
-            status=BankAccountStatus.VERIFIED, structure__in=[p.structure_id for p in payouts]
-        )
-    }
-    for payout in payouts:  # the snapshot the file is built from
-        account = verified.get(payout.structure_id)
-        if account is None:
+    with transaction.atomic():
+        run = SettlementRun.objects.select_for_update().get(pk=run.pk)
+        if run.status in (RunStatus.EXPORTED, RunStatus.PAID) and run.sepa_file:
+            with run.sepa_file.open("rb") as handle:
+                return handle.read()
+        if run.status != RunStatus.APPROVED:
             raise BusinessError(
-                _("%(structure)s n'a plus de compte bancaire vérifié : vérifiez son nouveau compte avant d'exporter.")
-                % {"structure": payout.structure.name},
-                code="bank_account_missing",
+                _("Le fichier SEPA se génère une fois le contrepaiement approuvé par deux personnes."),
+                code="not_approved",
                 status=409,
             )
+        payouts = list(run.payouts.filter(status=PayoutStatus.PENDING).select_related("structure"))
+        if not any(payout.paid_amount > 0 for payout in payouts):
+            raise BusinessError(
+                _("Rien à verser pour ce mois : aucun virement, donc aucun fichier SEPA à générer."),
+                code="nothing_to_pay",
+                status=409,
+            )
+        verified = verified_accounts(payouts)
+        changed = accounts_changed_since_approval(payouts, verified)
+        if not changed:
+            return _export(run, payouts, verified, by=by)
+        settlement_approval_withdraw(
+            structure_ids=[payout.structure_id for payout in changed], by=by, reason="bank_account_changed"
+        )
+    raise BusinessError(
+        _(
+            "Le compte bancaire de %(structures)s a changé depuis l'approbation : rien n'est exporté. "
+            "Le contrepaiement doit être approuvé de nouveau par une deuxième personne."
+        )
+        % {"structures": ", ".join(payout.structure.name for payout in changed)},
+        code="bank_account_changed",
+        status=409,
+    )
+
+
+def _export(run: SettlementRun, payouts: list[Payout], verified: dict[int, BankAccount], *, by) -> bytes:
+    from settlement.documents import sepa_file_for
+
+    for payout in payouts:  # the snapshot the file is built from: the accounts the approval covered
+        account = verified[payout.structure_id]
         payout.bank_account, payout.iban, payout.bic, payout.holder = (
             account,
             account.iban,

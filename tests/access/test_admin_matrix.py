@@ -26,6 +26,7 @@ RIGHTS: dict[str, dict[str, str]] = {
     "accounts.organisation": {SS: "vc", SQ: "v", SF: "v"},
     "accounts.apikey": {SS: "v"},
     "accounts.auditevent": {SS: "v", SQ: "v", SF: "v"},
+    "accounts.historyentry": {SS: "v", SQ: "v", SF: "v"},
     "cheques.carnet": {SF: "v", SS: "v"},
     "cheques.cheque": {SF: "v", SS: "v"},
     "cheques.feerates": {SF: "vac", SS: "v"},

@@ -209,3 +209,50 @@ def test_postgresql_refuses_a_transaction_without_legs():
                 "INSERT INTO ledger_transaction (kind, reference, memo, occurred_at, created_at) "
                 "VALUES ('raw', 'raw', '', now(), now())"
             )
+
+
+def _raw_transaction(cursor) -> int:
+    cursor.execute(
+        "INSERT INTO ledger_transaction (kind, reference, memo, occurred_at, created_at, created_txid) "
+        "VALUES ('raw', 'raw', '', now(), now(), txid_current() + 1000) RETURNING id"
+    )
+    return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_legs_appended_to_a_transaction_committed_earlier():
+    """A balanced pair added later would pass the balance check: the transaction is sealed at its commit."""
+    txn = transaction_post(kind="a", reference="a", entries=[debit(A.BANK, 100), credit(A.FUNDER_RECEIVABLE, 100)])
+    with pytest.raises(IntegrityError, match="another database transaction"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO ledger_leg (transaction_id, account_id, amount) VALUES (%s, %s, 5000), (%s, %s, -5000)",
+                [txn.pk, "bank", txn.pk, "funder_receivable"],
+            )
+    assert account_balance(A.BANK) == 100
+
+    # A forged stamp does not help: the database writes its own, so legs in the same transaction still pass.
+    with transaction.atomic(), connection.cursor() as cursor:
+        txn_id = _raw_transaction(cursor)
+        cursor.execute(
+            "INSERT INTO ledger_leg (transaction_id, account_id, amount) VALUES (%s, %s, 7), (%s, %s, -7)",
+            [txn_id, "bank", txn_id, "funder_receivable"],
+        )
+    assert account_balance(A.BANK) == 107
+    assert journal_is_balanced()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_refuses_to_truncate_the_journal():
+    transaction_post(kind="a", reference="a", entries=[debit(A.BANK, 1), credit(A.FUNDER_RECEIVABLE, 1)])
+    for statement in (
+        "TRUNCATE ledger_leg",
+        "TRUNCATE ledger_leg, ledger_transaction",
+        "TRUNCATE accounts_organisation CASCADE",
+    ):
+        with pytest.raises(IntegrityError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(statement)
+    assert Leg.objects.count() == 2
