@@ -8,8 +8,6 @@ redemption and its lines (a cheque is redeemed at most once: unique constraint),
 """
 
 import datetime
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -24,6 +22,7 @@ from aptic.ratelimit import Limit, ratelimit_check, ratelimit_hit
 from cheques.enums import CarnetStatus, ChequeStatus, RedemptionStatus
 from cheques.models import Carnet, Cheque, FeeRates, IdempotentRequest, Order, RedeemedCheque, Redemption
 from cheques.selectors import cheque_for_code
+from cheques.services import idempotency
 from ledger.enums import AccountCode as A
 from ledger.services import credit, debit, transaction_post
 from qualification.eligibility import Decision, eligibility_of
@@ -231,26 +230,19 @@ def redemption_refusal(
     return None
 
 
-def _fingerprint(**request) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
+def redemption_validate(*, counter: Counter, idempotency_key: str | None = None, **request) -> Outcome:
+    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``.
+
+    With an ``idempotency_key``, a retry gets the first answer, even one sent while the first still runs
+    (``cheques.services.idempotency``). ``request``: the keyword arguments of :func:`_validate`.
+    """
+    if not idempotency_key:
+        return _validate(counter=counter, idempotency_key=None, **request)
+    with idempotency.key_held(scope=counter.scope, key=idempotency_key):
+        return _validate(counter=counter, idempotency_key=idempotency_key, **request)
 
 
-def _replay(counter: Counter, key: str | None, fingerprint: str) -> Redemption | None:
-    if not key:
-        return None
-    previous = IdempotentRequest.objects.filter(scope=counter.scope, key=key).select_related("redemption").first()
-    if previous is None:
-        return None
-    if previous.fingerprint != fingerprint:
-        raise BusinessError(
-            _("Cette clé d'idempotence a déjà servi pour une autre demande."),
-            code="idempotency_key_reused",
-            status=422,
-        )
-    return previous.redemption
-
-
-def redemption_validate(
+def _validate(
     *,
     counter: Counter,
     lieu: Lieu,
@@ -260,10 +252,9 @@ def redemption_validate(
     number: str = "",
     code: str = "",
     payload: str = "",
-    idempotency_key: str | None = None,
+    idempotency_key: str | None,
 ) -> Outcome:
-    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``."""
-    fingerprint = _fingerprint(
+    fingerprint = idempotency.fingerprint(
         lieu=lieu.pk,
         service=service_code,
         count=cheques_count,
@@ -271,7 +262,8 @@ def redemption_validate(
         code=code.strip().upper(),
         payload=payload.strip(),
     )
-    if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
+    replayed = idempotency.replayed_redemption(scope=counter.scope, key=idempotency_key, fingerprint=fingerprint)
+    if replayed is not None:
         return Outcome(replayed, replayed=True)
     today = timezone.localdate()
     cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
@@ -299,7 +291,8 @@ def redemption_validate(
         )
     except IntegrityError:
         # A concurrent request with the same key won the race: it is the first answer.
-        if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
+        replayed = idempotency.replayed_redemption(scope=counter.scope, key=idempotency_key, fingerprint=fingerprint)
+        if replayed is not None:
             return Outcome(replayed, replayed=True)
         raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
 
