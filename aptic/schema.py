@@ -51,12 +51,12 @@ BODY_METHODS = ("POST", "PUT", "PATCH")
 
 class AutoSchema(openapi.AutoSchema):
     def _get_parameters(self):
-        """A filter left empty (``?status=``) is no filter at all (django-filter), and an empty ``?format=``
-        the default format (DRF): the schema says so."""
+        """A filter left empty (``?status=``) is no filter at all (django-filter), an empty ``?page=`` the first
+        page and an empty ``?format=`` the default format (DRF): the schema says so."""
         parameters = super()._get_parameters()
-        optional = {parameter["name"] for parameter in self._get_filter_parameters()} | {
-            api_settings.URL_FORMAT_OVERRIDE
-        }
+        optional = {
+            parameter["name"] for parameter in [*self._get_filter_parameters(), *self._get_pagination_parameters()]
+        } | {api_settings.URL_FORMAT_OVERRIDE}
         for parameter in parameters:
             if parameter["in"] == "query" and parameter["name"] in optional:
                 parameter["allowEmptyValue"] = True
