@@ -8,6 +8,7 @@ redemption and its lines (a cheque is redeemed at most once: unique constraint),
 """
 
 import datetime
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -230,19 +231,7 @@ def redemption_refusal(
     return None
 
 
-def redemption_validate(*, counter: Counter, idempotency_key: str | None = None, **request) -> Outcome:
-    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``.
-
-    With an ``idempotency_key``, a retry gets the first answer, even one sent while the first still runs
-    (``cheques.services.idempotency``). ``request``: the keyword arguments of :func:`_validate`.
-    """
-    if not idempotency_key:
-        return _validate(counter=counter, idempotency_key=None, **request)
-    with idempotency.key_held(scope=counter.scope, key=idempotency_key):
-        return _validate(counter=counter, idempotency_key=idempotency_key, **request)
-
-
-def _validate(
+def redemption_validate(
     *,
     counter: Counter,
     lieu: Lieu,
@@ -252,49 +241,54 @@ def _validate(
     number: str = "",
     code: str = "",
     payload: str = "",
-    idempotency_key: str | None,
+    idempotency_key: str | None = None,
 ) -> Outcome:
-    fingerprint = idempotency.fingerprint(
-        lieu=lieu.pk,
-        service=service_code,
-        count=cheques_count,
-        number=number.strip(),
-        code=code.strip().upper(),
-        payload=payload.strip(),
-    )
-    replayed = idempotency.replayed_redemption(scope=counter.scope, key=idempotency_key, fingerprint=fingerprint)
-    if replayed is not None:
-        return Outcome(replayed, replayed=True)
-    today = timezone.localdate()
-    cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
-    if (refusal := cheque_refusal(cheque, today)) is not None:  # the commonest refusal, before any other read
-        raise refusal
-    service = service_for_lieu(lieu=lieu, code=service_code, on=today)
-    refusal = redemption_refusal(
-        cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
-    )
-    if refusal is not None:
-        raise refusal
-    try:
-        return Outcome(
-            _redeem(
-                counter=counter,
-                lieu=lieu,
-                service=service,
-                cheque=cheque,
-                count=cheques_count,
-                today=today,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-            ),
-            replayed=False,
+    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``.
+
+    A retry with the same ``idempotency_key`` gets the first answer, waiting for it while it runs."""
+    scope = counter.scope
+    with idempotency.key_held(scope=scope, key=idempotency_key) if idempotency_key else nullcontext():
+        fingerprint = idempotency.fingerprint(
+            lieu=lieu.pk,
+            service=service_code,
+            count=cheques_count,
+            number=number.strip(),
+            code=code.strip().upper(),
+            payload=payload.strip(),
         )
-    except IntegrityError:
-        # A concurrent request with the same key won the race: it is the first answer.
-        replayed = idempotency.replayed_redemption(scope=counter.scope, key=idempotency_key, fingerprint=fingerprint)
+        replayed = idempotency.replayed_redemption(scope=scope, key=idempotency_key, fingerprint=fingerprint)
         if replayed is not None:
             return Outcome(replayed, replayed=True)
-        raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
+        today = timezone.localdate()
+        cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
+        if (refusal := cheque_refusal(cheque, today)) is not None:  # the commonest refusal, before any other read
+            raise refusal
+        service = service_for_lieu(lieu=lieu, code=service_code, on=today)
+        refusal = redemption_refusal(
+            cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
+        )
+        if refusal is not None:
+            raise refusal
+        try:
+            return Outcome(
+                _redeem(
+                    counter=counter,
+                    lieu=lieu,
+                    service=service,
+                    cheque=cheque,
+                    count=cheques_count,
+                    today=today,
+                    idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
+                ),
+                replayed=False,
+            )
+        except IntegrityError:
+            # A concurrent request with the same key won the race: it is the first answer.
+            replayed = idempotency.replayed_redemption(scope=scope, key=idempotency_key, fingerprint=fingerprint)
+            if replayed is not None:
+                return Outcome(replayed, replayed=True)
+            raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
 
 
 @transaction.atomic
