@@ -86,14 +86,14 @@ class AutoSchema(openapi.AutoSchema):
         }
         if self.view.get_authenticators():
             errors["401"] = _("Clé d'API inconnue ou révoquée, ou authentification requise.")
-            errors["403"] = _("Cette organisation n'a pas accès à cette opération (ou jeton CSRF absent).")
+            errors["403"] = _("Accès refusé : organisation ou rôle sans accès, ou jeton CSRF absent (session).")
         elif not all(isinstance(permission, AllowAny) for permission in self.view.get_permissions()):
             errors["403"] = _("Accès refusé.")
         if "{" in self.path or (self._is_list_view() and self._get_paginator()):
             errors["404"] = _("Ressource introuvable (ou d'une autre organisation), ou page inexistante.")
         if self.method in BODY_METHODS:
             errors["413"] = _("Corps de requête trop volumineux.")
-            errors["415"] = _("Type de contenu non pris en charge (envoyez du JSON).")
+            errors["415"] = _("Type de contenu (Content-Type) non pris en charge.")
         return errors
 
     def _error_reference(self) -> dict:
