@@ -33,9 +33,14 @@ class ApiKeyUser:
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
+        if "HTTP_AUTHORIZATION" not in request.META:
+            return None
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header.startswith(f"{KEYWORD} "):
-            return None
+            # The API knows no other scheme: a wrong one is an error, never a silent fall-back to the session.
+            raise exceptions.AuthenticationFailed(
+                _("En-tête Authorization non reconnu : utilisez « Api-Key <clé> »."), code="invalid_authorization"
+            )
         raw_key = header[len(KEYWORD) + 1 :].strip()
         try:
             api_key = ApiKey.objects.select_related("organisation").get(

@@ -51,3 +51,8 @@ urlpatterns = [
     # Swagger UI's set-up script is served as a file (?script), not inline: the Content-Security-Policy holds.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "aptic.views.bad_request"
+handler403 = "aptic.views.permission_denied"
+handler404 = "aptic.views.page_not_found"
+handler500 = "aptic.views.server_error"

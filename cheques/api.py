@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -215,7 +215,11 @@ class BalanceView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(request=BalanceRequestSerializer, responses=BalanceSerializer, summary="Solde d'un carnet")
+    @extend_schema(
+        request=BalanceRequestSerializer,
+        responses={200: BalanceSerializer, 429: OpenApiResponse(description="Trop de tentatives échouées.")},
+        summary="Solde d'un carnet",
+    )
     def post(self, request):
         incoming = BalanceRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)

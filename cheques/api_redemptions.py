@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.api import AccessMixin, OrganisationKindPermission
 from accounts.enums import MembershipRole, OrganisationKind
 from aptic.errors import BusinessError
+from aptic.filters import IntegerFilter
 from aptic.ratelimit import client_ip
 from cheques.enums import ChequeStatus
 from cheques.models import Redemption
@@ -95,6 +96,8 @@ class VoidSerializer(serializers.Serializer):
 
 
 class RedemptionFilter(django_filters.FilterSet):
+    # An id, not a choice among every lieu: a lieu of another structure lists nothing, as an unknown one.
+    lieu = IntegerFilter(field_name="lieu_id", label="Identifiant du lieu.")
     period = django_filters.DateFilter(help_text="Premier jour du mois (AAAA-MM-01).")
 
     class Meta:
@@ -148,7 +151,11 @@ class RedemptionViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModel
         ],
         responses={
             201: RedemptionSerializer,
-            409: OpenApiResponse(description="Chèque déjà utilisé."),
+            404: OpenApiResponse(description="Lieu ou médiateur inconnu de votre structure."),
+            409: OpenApiResponse(
+                description="Chèque déjà utilisé (already_redeemed), ou la même demande (même Idempotency-Key) est "
+                "encore en cours : réessayez après Retry-After secondes (request_in_progress)."
+            ),
             422: OpenApiResponse(description="Refus (code : lieu_not_qualified, expired, blocked, …)."),
             429: OpenApiResponse(description="Trop de codes erronés."),
         },
@@ -182,7 +189,14 @@ class RedemptionViewSet(AccessMixin, mixins.ListModelMixin, mixins.RetrieveModel
         headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
         return Response(RedemptionSerializer(outcome.redemption).data, status=status.HTTP_201_CREATED, headers=headers)
 
-    @extend_schema(request=VoidSerializer, responses={200: RedemptionSerializer}, summary="Annuler une validation")
+    @extend_schema(
+        request=VoidSerializer,
+        responses={
+            200: RedemptionSerializer,
+            409: OpenApiResponse(description="Déjà annulée, ou mois déjà contrepayé (already_done, already_settled)."),
+        },
+        summary="Annuler une validation",
+    )
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         redemption = self.get_object()

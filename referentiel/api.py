@@ -6,6 +6,7 @@ from rest_framework import generics, permissions, serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
 
+from aptic.filters import IntegerFilter
 from referentiel import selectors
 from referentiel.enums import VersionStatus
 from referentiel.models import Category, Service, Version
@@ -97,7 +98,7 @@ class ServiceFilter(django_filters.FilterSet):
             "Recherche dans le libellé du service ou de sa catégorie ; les accents et les majuscules sont ignorés."
         ),
     )
-    version = django_filters.NumberFilter(
+    version = IntegerFilter(
         method="filter_version",
         label="Numéro d'une version publiée. Par défaut : la version en vigueur à la date demandée.",
     )

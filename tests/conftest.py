@@ -66,6 +66,11 @@ def pytest_runtest_setup(item):
         pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
 
 
+def pytest_collection_modifyitems(items):
+    """The Schemathesis run first: the longest test, so that parallel workers share the others around it."""
+    items.sort(key=lambda item: item.get_closest_marker("schemathesis") is None)
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)

@@ -8,8 +8,7 @@ redemption and its lines (a cheque is redeemed at most once: unique constraint),
 """
 
 import datetime
-import hashlib
-import json
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -24,6 +23,7 @@ from aptic.ratelimit import Limit, ratelimit_check, ratelimit_hit
 from cheques.enums import CarnetStatus, ChequeStatus, RedemptionStatus
 from cheques.models import Carnet, Cheque, FeeRates, IdempotentRequest, Order, RedeemedCheque, Redemption
 from cheques.selectors import cheque_for_code
+from cheques.services import idempotency
 from ledger.enums import AccountCode as A
 from ledger.services import credit, debit, transaction_post
 from qualification.eligibility import Decision, eligibility_of
@@ -231,25 +231,6 @@ def redemption_refusal(
     return None
 
 
-def _fingerprint(**request) -> str:
-    return hashlib.sha256(json.dumps(request, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _replay(counter: Counter, key: str | None, fingerprint: str) -> Redemption | None:
-    if not key:
-        return None
-    previous = IdempotentRequest.objects.filter(scope=counter.scope, key=key).select_related("redemption").first()
-    if previous is None:
-        return None
-    if previous.fingerprint != fingerprint:
-        raise BusinessError(
-            _("Cette clé d'idempotence a déjà servi pour une autre demande."),
-            code="idempotency_key_reused",
-            status=422,
-        )
-    return previous.redemption
-
-
 def redemption_validate(
     *,
     counter: Counter,
@@ -262,46 +243,52 @@ def redemption_validate(
     payload: str = "",
     idempotency_key: str | None = None,
 ) -> Outcome:
-    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``."""
-    fingerprint = _fingerprint(
-        lieu=lieu.pk,
-        service=service_code,
-        count=cheques_count,
-        number=number.strip(),
-        code=code.strip().upper(),
-        payload=payload.strip(),
-    )
-    if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
-        return Outcome(replayed, replayed=True)
-    today = timezone.localdate()
-    cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
-    if (refusal := cheque_refusal(cheque, today)) is not None:  # the commonest refusal, before any other read
-        raise refusal
-    service = service_for_lieu(lieu=lieu, code=service_code, on=today)
-    refusal = redemption_refusal(
-        cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
-    )
-    if refusal is not None:
-        raise refusal
-    try:
-        return Outcome(
-            _redeem(
-                counter=counter,
-                lieu=lieu,
-                service=service,
-                cheque=cheque,
-                count=cheques_count,
-                today=today,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-            ),
-            replayed=False,
+    """Validate ``cheques_count`` cheques of the carnet the code opens for ``service_code`` at ``lieu``.
+
+    A retry with the same ``idempotency_key`` gets the first answer, waiting for it while it runs."""
+    scope = counter.scope
+    with idempotency.key_held(scope=scope, key=idempotency_key) if idempotency_key else nullcontext():
+        fingerprint = idempotency.fingerprint(
+            lieu=lieu.pk,
+            service=service_code,
+            count=cheques_count,
+            number=number.strip(),
+            code=code.strip().upper(),
+            payload=payload.strip(),
         )
-    except IntegrityError:
-        # A concurrent request with the same key won the race: it is the first answer.
-        if (replayed := _replay(counter, idempotency_key, fingerprint)) is not None:
+        replayed = idempotency.replayed_redemption(scope=scope, key=idempotency_key, fingerprint=fingerprint)
+        if replayed is not None:
             return Outcome(replayed, replayed=True)
-        raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
+        today = timezone.localdate()
+        cheque = cheque_at_counter(counter=counter, ip=ip, number=number, code=code, payload=payload)
+        if (refusal := cheque_refusal(cheque, today)) is not None:  # the commonest refusal, before any other read
+            raise refusal
+        service = service_for_lieu(lieu=lieu, code=service_code, on=today)
+        refusal = redemption_refusal(
+            cheque=cheque, counter=counter, lieu=lieu, service=service, count=cheques_count, today=today
+        )
+        if refusal is not None:
+            raise refusal
+        try:
+            return Outcome(
+                _redeem(
+                    counter=counter,
+                    lieu=lieu,
+                    service=service,
+                    cheque=cheque,
+                    count=cheques_count,
+                    today=today,
+                    idempotency_key=idempotency_key,
+                    fingerprint=fingerprint,
+                ),
+                replayed=False,
+            )
+        except IntegrityError:
+            # A concurrent request with the same key won the race: it is the first answer.
+            replayed = idempotency.replayed_redemption(scope=scope, key=idempotency_key, fingerprint=fingerprint)
+            if replayed is not None:
+                return Outcome(replayed, replayed=True)
+            raise AlreadyRedeemed(_("Ce chèque vient d'être utilisé.")) from None
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aptic.api import JSONErrorsMixin
 from qualification import geo
 from qualification.directory.search import filter_by_service, lieux_public
 from qualification.models import Lieu
@@ -178,7 +179,26 @@ class LieuListView(PublicAPIMixin, generics.ListAPIView):
     def get_queryset(self):
         return lieux_public()
 
-    @extend_schema(summary="Lieux qualifiés")
+    @extend_schema(
+        summary="Lieux qualifiés",
+        parameters=[  # the bounds NearForm checks (lat, lon and radius_km go together)
+            OpenApiParameter(
+                "lat",
+                {"type": "number", "minimum": -90, "maximum": 90},
+                description=LieuFilter.base_filters["lat"].label,
+            ),
+            OpenApiParameter(
+                "lon",
+                {"type": "number", "minimum": -180, "maximum": 180},
+                description=LieuFilter.base_filters["lon"].label,
+            ),
+            OpenApiParameter(
+                "radius_km",
+                {"type": "number", "minimum": 0, "exclusiveMinimum": True, "maximum": MAX_RADIUS_KM},
+                description=LieuFilter.base_filters["radius_km"].label,
+            ),
+        ],
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -203,9 +223,7 @@ class StandardCSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        if isinstance(data, dict):  # an error: {"error": {...}}
-            return f'error,message\r\n{data["error"]["code"]},"{data["error"]["message"]}"\r\n'.encode()
-        return exporter.to_csv(data)
+        return exporter.to_csv(data)  # errors and OPTIONS answers are JSON (JSONErrorsMixin)
 
 
 class StandardJSONRenderer(JSONRenderer):
@@ -229,7 +247,7 @@ def _standard_row_serializer():
     return type("StandardLieu", (serializers.Serializer,), fields)
 
 
-class LieuExportView(PublicAPIMixin, APIView):
+class LieuExportView(JSONErrorsMixin, PublicAPIMixin, APIView):
     """Les lieux qualifiés aujourd'hui au format du « Standard de données des lieux de médiation numérique »
     v1.0.2 (schéma de LaMednum) : CSV (séparateur « , », listes séparées par « | ») ou JSON."""
 
