@@ -18,6 +18,7 @@ from accounts.enums import MembershipRole, StaffRole
 from accounts.services import api_key_create
 from aptic.fields import MONEY_FIELDS, RateField
 from cheques.enums import OrderStatus
+from cheques.models import FeeRates
 from cheques.services.orders import order_cancel
 from qualification.services import applications
 from settlement.services import runs
@@ -144,6 +145,7 @@ def _inline_models(model_admin) -> list:
 
 def _check_page(tree: Node, models_shown: list, raw: dict[str, str], where: str) -> list[str]:
     problems = [f"{where}: raw label « {label} »" for label in labels(tree) if label.lower() in raw]
+    problems += [f"{where}: a value reads « None »" for node in tree.walk() if node.text() == "None"]
     for model in models_shown:
         for name, unit, shown in formatted_cells(tree, model):
             if shown not in EMPTY and unit not in shown:
@@ -227,3 +229,24 @@ def test_amounts_and_rates_are_declared_as_such():
             if money_like or field.name.endswith("_bp"):
                 undeclared.append(f"{model._meta.label}.{field.name}")
     assert not undeclared
+
+
+def test_rates_to_come_are_typed_in_euros_and_percent(admin_client):
+    add = reverse("admin:cheques_feerates_add")
+    form = {
+        "valid_from": "2027-01-01",
+        "face_value": "10,50",
+        "upstream_fee_bp": "4,5",
+        "downstream_fee_bp": "4",
+        "vat_bp": "20",
+        "mutations_bp": "1",
+        "decision": "AG 2026",
+    }
+    refused = admin_client.post(add, {**form, "face_value": "dix euros", "vat_bp": "20,005"})
+    assert "Indiquez un montant en euros" in refused.content.decode()
+    assert "Indiquez un pourcentage" in refused.content.decode()
+    assert admin_client.post(add, form).status_code == 302
+    rates = FeeRates.objects.get(valid_from=datetime.date(2027, 1, 1))
+    assert (rates.face_value, rates.upstream_fee_bp, rates.vat_bp) == (1050, 450, 2000)
+    page = admin_client.get(reverse("admin:cheques_feerates_change", args=[rates.pk])).content.decode()
+    assert 'value="10,50"' in page and 'value="4,5"' in page
