@@ -2,6 +2,7 @@
 and percentages, never a field's Python name nor raw cents or basis points."""
 
 import datetime
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -10,6 +11,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import quote
+from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
@@ -22,7 +24,7 @@ from cheques.models import FeeRates
 from cheques.services.orders import order_cancel
 from qualification.services import applications
 from settlement.services import runs
-from tests.factories import member, order_through, staff_user
+from tests.factories import LieuFactory, member, order_through, qualify, staff_user
 from tests.qualification.helpers import complete_application
 from tests.settlement.helpers import OCTOBER, redeemed, verified_account
 
@@ -250,3 +252,13 @@ def test_rates_to_come_are_typed_in_euros_and_percent(admin_client):
     assert (rates.face_value, rates.upstream_fee_bp, rates.vat_bp) == (1050, 450, 2000)
     page = admin_client.get(reverse("admin:cheques_feerates_change", args=[rates.pk])).content.decode()
     assert 'value="10,50"' in page and 'value="4,5"' in page
+
+
+def test_a_private_file_is_named_never_linked_to_its_storage_address(admin_client):
+    qualification = qualify(LieuFactory())
+    qualification.certificate.save("attestation-lieu.pdf", ContentFile(b"%PDF-1.4"))
+    page = admin_client.get(reverse("admin:qualification_qualification_change", args=[qualification.pk]))
+    content = page.content.decode()
+    assert qualification.certificate.name in content  # named in the form…
+    links = re.findall(r'href="([^"]+)"', content)
+    assert [link for link in links if link.endswith(qualification.certificate.name)] == []  # …not linked
