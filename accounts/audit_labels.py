@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "accounts.membership.changed": _("Rôle d'une personne modifié"),
     "accounts.api_key.created": _("Clé d'API créée"),
     "accounts.api_key.revoked": _("Clé d'API révoquée"),
+    "accounts.staff_rights.changed": _("Droits d'une personne de l'équipe modifiés"),
+    "accounts.authenticator.deleted": _("Second facteur d'authentification supprimé"),
     # référentiel
     "referentiel.version.created": _("Référentiel : brouillon créé"),
     "referentiel.version.changed": _("Référentiel : brouillon modifié"),
@@ -75,6 +77,7 @@ ACTION_LABELS = {
     "cheques.redemption.validated": _("Chèques validés au guichet"),
     "cheques.redemption.voided": _("Validation annulée"),
     "cheques.cheques.expired": _("Chèques expirés, avoir émis"),
+    "cheques.beneficiary_profiles.purged": _("Profils anonymes de bénéficiaires supprimés (durée de conservation)"),
     # settlement
     "settlement.bank_account.requested": _("Compte bancaire saisi"),
     "settlement.bank_account.verified": _("Compte bancaire vérifié"),

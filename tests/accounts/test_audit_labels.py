@@ -10,13 +10,15 @@ from django.urls import reverse
 from accounts.audit_labels import ACTION_LABELS, audit_action_label
 from accounts.models import AuditEvent
 from accounts.services import audit_record, organisation_create
-from tests.factories import UserFactory
+from tests.factories import UserFactory, totp_enrol
 from tests.utils import page_text
 
 APPS = ["accounts", "ledger", "territories", "referentiel", "qualification", "cheques", "settlement"]
 # ``action=<expression>`` up to the end of the argument, and the string literals inside it.
 ACTION_ARGUMENT = re.compile(r"\baction=([^,\n)]+(?:\n\s+if [^,\n)]+)?)")
 LITERAL = re.compile(r'(f?)"([^"]+)"')
+# …or a module constant passed as ``action=ACTION``.
+CONSTANT = re.compile(r'^[A-Z_]*ACTION[A-Z_]* = "([^"]+)"', re.MULTILINE)
 # Application steps are recorded by ``_step(…, action="lieu_saved")`` under ``qualification.application.``.
 STEP_PREFIX = "qualification.application."
 
@@ -29,6 +31,7 @@ def recorded_actions() -> tuple[set[str], set[str]]:
             if "migrations" in path.parts or "management" in path.parts:
                 continue
             source = path.read_text()
+            codes.update(CONSTANT.findall(source))
             for argument in ACTION_ARGUMENT.findall(source):
                 for is_format, text in LITERAL.findall(argument):
                     if is_format:
@@ -40,7 +43,8 @@ def recorded_actions() -> tuple[set[str], set[str]]:
 
 def test_every_recorded_action_has_a_french_label():
     codes, prefixes = recorded_actions()
-    assert len(codes) > 50 and {"cheques.order.paid", "qualification.application.lieu_saved"} <= codes
+    assert len(codes) > 50
+    assert {"cheques.order.paid", "qualification.application.lieu_saved", "accounts.staff_rights.changed"} <= codes
     assert sorted(codes - ACTION_LABELS.keys()) == []
     assert prefixes == {"settlement.run.", "settlement.bank_account.", "qualification.application.", "qualification."}
     assert [prefix for prefix in prefixes if not any(code.startswith(prefix) for code in ACTION_LABELS)] == []
@@ -49,6 +53,14 @@ def test_every_recorded_action_has_a_french_label():
 def test_an_unknown_action_still_reads_as_something():
     assert audit_action_label("cheques.order.paid") == "Virement reçu enregistré"
     assert audit_action_label("plugin.thing.done") == "Action non répertoriée (plugin.thing.done)"
+
+
+@pytest.fixture
+def admin_client(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    totp_enrol(superuser)
+    client.force_login(superuser)
+    return client
 
 
 @pytest.mark.django_db
