@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "settlement.run.computed": _("Contrepaiement calculé"),
     "settlement.run.reviewed": _("Contrepaiement vérifié"),
     "settlement.run.approved": _("Contrepaiement approuvé"),
+    "settlement.run.approval_withdrawn": _("Approbation du contrepaiement retirée (compte bancaire changé)"),
     "settlement.run.exported": _("Fichier SEPA généré"),
     "settlement.run.paid": _("Paiement du contrepaiement enregistré"),
 }
