@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -6,9 +7,11 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from accounts import admin_security  # noqa: F401  (groups, e-mail addresses, authenticators)
+from accounts.audit_labels import audit_action_label
 from accounts.forms import UserAddForm
 from accounts.models import ApiKey, AuditEvent, Membership, Organisation, User
 from accounts.staff_rights import staff_rights_change
+from aptic.admin_base import FrenchDisplayMixin, ModelAdmin, TabularInline
 
 # Who may do what on the platform's staff side: only a superuser changes these, through the audited service.
 PRIVILEGE_FIELDS = ["is_staff", "is_superuser", "groups"]
@@ -33,7 +36,7 @@ class MembershipFormSet(BaseInlineFormSet):
                 )
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
@@ -46,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(FrenchDisplayMixin, DjangoUserAdmin):
     """Staff see and help people; only a superuser changes rights (audited, e-mailed), and nobody sets another
     person's password here: resets go by e-mail (« Mot de passe oublié ? »)."""
 
@@ -101,7 +104,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ["name", "kind", "siret", "city", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "siret", "city"]
@@ -109,7 +112,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     list_display = ["name", "organisation", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "organisation__name"]
@@ -119,12 +122,42 @@ class ApiKeyAdmin(admin.ModelAdmin):
         return False  # keys are created by the organisation's admin, who alone sees the clear text once
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions recorded so far, by their French label."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("action", flat=True).distinct()
+        return sorted(((code, audit_action_label(code)) for code in codes), key=lambda choice: choice[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "organisation", "target_type", "target_id", "details"]
-    list_filter = ["action"]
+class AuditEventAdmin(ModelAdmin):
+    list_display = ["created_at", "action_label", "actor", "organisation", "target", "details"]
+    list_filter = [AuditActionFilter]
     search_fields = ["action", "target_id", "actor__email", "organisation__name"]
     date_hierarchy = "created_at"
+    fields = ["created_at", "action_label", "action", "actor", "organisation", "target", "details"]
+    readonly_fields = ["action_label", "target", "details"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, event):
+        return audit_action_label(event.action)
+
+    @admin.display(description=_("objet concerné"))
+    def target(self, event):
+        if not event.target_type:
+            return self.get_empty_value_display()
+        try:
+            kind = apps.get_model(event.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = event.target_type
+        return f"{kind} n° {event.target_id}"
 
     @admin.display(description=_("détails"))
     def details(self, event):

@@ -8,8 +8,10 @@ from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
+from django.contrib.admin.utils import display_for_value
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext_lazy as _
 
 from accounts.services import audit_record
 
@@ -71,11 +73,28 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     """Second factors: never their secret; a superuser may remove one (a lost phone), which is audited. The
     person is then asked to enrol again before any staff or bank page."""
 
-    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_display = ["person", "kind", "created", "last_used"]
     list_filter = ["type"]
     search_fields = ["user__email"]
-    fields = ["user", "type", "created_at", "last_used_at"]
+    fields = ["person", "kind", "created", "last_used"]
     readonly_fields = fields
+
+    # allauth's model names its fields in English: the columns are named here.
+    @admin.display(description=_("personne"), ordering="user__email")
+    def person(self, authenticator):
+        return authenticator.user
+
+    @admin.display(description=_("type"), ordering="type")
+    def kind(self, authenticator):
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("ajouté le"), ordering="created_at")
+    def created(self, authenticator):
+        return display_for_value(authenticator.created_at, self.get_empty_value_display())
+
+    @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
+    def last_used(self, authenticator):
+        return display_for_value(authenticator.last_used_at, self.get_empty_value_display())
 
     def has_module_permission(self, request):
         return _superuser(request)

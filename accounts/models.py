@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
 
+from accounts.audit_labels import audit_action_label
 from accounts.enums import HistoryOperation, LegalForm, MembershipRole, OrganisationKind
 from aptic.append_only import AppendOnlyModel
 
@@ -94,10 +95,12 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("personne"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
     role = models.CharField(_("rôle"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("ajoutée le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("appartenance")
@@ -116,11 +119,13 @@ class ApiKey(models.Model):
 
     PREFIX_LENGTH = 8
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys", verbose_name=_("organisation")
+    )
     name = models.CharField(_("nom"), max_length=100)
     prefix = models.CharField(_("préfixe"), max_length=PREFIX_LENGTH, unique=True)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    key_hash = models.CharField(_("empreinte SHA-256 de la clé"), max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("créée par"))
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
@@ -147,15 +152,22 @@ class AuditEvent(AppendOnlyModel):
     in the Django admin (a database trigger copies every admin log entry). Append-only, like the ledger: the
     database refuses updates, deletes and TRUNCATE (``accounts/audit_sql.py``)."""
 
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("auteur"),
     )
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=100, db_index=True)
-    target_type = models.CharField(max_length=100, blank=True)
-    target_id = models.CharField(max_length=64, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    action = models.CharField(_("code de l'action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("type d'objet"), max_length=100, blank=True)
+    target_id = models.CharField(_("identifiant de l'objet"), max_length=64, blank=True)
+    data = models.JSONField(_("détails"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("événement d'audit")
@@ -164,7 +176,7 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["target_type", "target_id"])]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+        return f"{timezone.localtime(self.created_at):%d/%m/%Y %H:%M} — {audit_action_label(self.action)}"
 
 
 class HistoryEntry(AppendOnlyModel):

@@ -72,3 +72,16 @@ def parse_eur(text: str) -> int:
     if value != value.quantize(Decimal("0.01")):
         raise ValueError(f"more than two decimals: {text!r}")
     return int(value * 100)
+
+
+def parse_rate(text: str) -> int:
+    """``"4"``, ``"20,5 %"`` or ``"1.25"`` (percent) -> basis points (400, 2050, 125). Raises ValueError otherwise."""
+    cleaned = (text or "").replace("%", "").replace(NBSP, "").replace(" ", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError(f"not a rate: {text!r}") from exc
+    basis_points = value * 100
+    if not basis_points.is_finite() or basis_points != basis_points.to_integral_value() or basis_points < 0:
+        raise ValueError(f"not a rate in basis points: {text!r}")
+    return int(basis_points)

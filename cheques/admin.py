@@ -3,10 +3,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aptic.admin_base import ModelAdmin
 from aptic.errors import BusinessError
 from aptic.money import format_eur
 from cheques.forms import PaymentForm
@@ -16,7 +17,7 @@ from cheques.services.orders import order_payment_record, orders_awaiting_paymen
 
 
 @admin.register(FeeRates)
-class FeeRatesAdmin(admin.ModelAdmin):
+class FeeRatesAdmin(ModelAdmin):
     """Rates in force or past are history: read-only. A change is a new row with a later start date."""
 
     list_display = [
@@ -44,7 +45,7 @@ class FeeRatesAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     """Money records change only through services: the admin shows them."""
 
     def has_add_permission(self, request):
@@ -59,15 +60,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "funder", "status", "quantity", "amount", "transfer_reference", "confirmed_at"]
+    list_display = ["reference", "funder", "status", "quantity", "total_ttc", "transfer_reference", "confirmed_at"]
     list_filter = ["status"]
     search_fields = ["funder__name", "transfer_reference"]
     list_select_related = ["funder"]
     date_hierarchy = "created_at"
-
-    @admin.display(description=gettext_lazy("Total TTC"))
-    def amount(self, order):
-        return format_eur(order.total_ttc) if order.total_ttc is not None else "—"
 
     def get_urls(self):
         return [
@@ -120,18 +117,40 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ["number", "kind", "reason", "funder", "issued_on", "total_ttc_display", "pdf_link"]
+    list_display = ["number", "kind", "reason", "funder", "issued_on", "total_ttc", "pdf_link"]
     list_filter = ["kind", "reason", "year"]
     search_fields = ["number", "funder__name"]
-    exclude = ["pdf"]
+    exclude = ["pdf", "seller", "buyer", "lines"]
+    readonly_fields = ["seller_display", "buyer_display", "lines_display"]
 
-    @admin.display(description=gettext_lazy("Total TTC"))
-    def total_ttc_display(self, invoice):
-        return format_eur(invoice.total_ttc)
+    @admin.display(description=gettext_lazy("vendeur"))
+    def seller_display(self, invoice):
+        return _identity(invoice.seller)
+
+    @admin.display(description=gettext_lazy("client"))
+    def buyer_display(self, invoice):
+        return _identity(invoice.buyer)
+
+    @admin.display(description=gettext_lazy("lignes"))
+    def lines_display(self, invoice):
+        return format_html_join(
+            "\n",
+            "<p>{} : {} × {} = {}</p>",
+            (
+                (line["label"], line["quantity"], format_eur(line["unit"]), format_eur(line["total"]))
+                for line in invoice.lines
+            ),
+        )
 
     @admin.display(description=gettext_lazy("PDF"))
     def pdf_link(self, invoice):
         return format_html("{}", invoice.pdf_sha256[:12]) if invoice.pdf else "—"
+
+
+def _identity(party: dict) -> str:
+    """A seller's or buyer's snapshot on one line: name, legal form, address, SIREN, VAT number."""
+    keys = ("name", "legal_form", "address", "siren", "vat_number")
+    return " — ".join(str(party[key]) for key in keys if party.get(key))
 
 
 @admin.register(Carnet)

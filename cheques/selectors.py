@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation
 from aptic.errors import BusinessError
 from cheques import codes as cheque_codes
-from cheques.enums import CarnetStatus, ChequeStatus
-from cheques.models import Carnet, Cheque, Order, Partnership
+from cheques.enums import CarnetStatus, ChequeStatus, InvoiceKind
+from cheques.models import Carnet, Cheque, Invoice, Order, Partnership
 from qualification.models import Lieu
 from qualification.selectors import lieux_qualified
 from territories.models import Commune
@@ -263,3 +263,17 @@ def carnets_select(
         ids = list(carnets.values_list("pk", flat=True)[:count])
         return carnets.filter(pk__in=ids)
     return carnets
+
+
+def credited_invoices(note: Invoice) -> list[Invoice]:
+    """The invoices a credit note credits, oldest first: the one it corrects (a cancelled order), or those of
+    the orders whose cheques it returns (expiry). Nothing for an invoice."""
+    if not note.is_credit_note:
+        return []
+    if note.corrects_id:
+        return [note.corrects]
+    return list(
+        Invoice.objects.filter(kind=InvoiceKind.INVOICE, order__cheques__expiry_note=note)
+        .distinct()
+        .order_by("issued_on", "number")
+    )

@@ -1,9 +1,10 @@
 from django.contrib import admin
 
+from aptic.admin_base import ModelAdmin, TabularInline
 from ledger.models import Account, Leg, Transaction
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -14,7 +15,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class LegInline(admin.TabularInline):
+class LegInline(TabularInline):
     model = Leg
     fields = ["account", "party", "amount"]
     readonly_fields = fields

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aptic.append_only import AppendOnlyError, AppendOnlyModel  # noqa: F401 (AppendOnlyError: part of the API)
+from aptic.fields import MoneyField
+from aptic.money import format_eur
 from ledger.enums import CREDIT_NORMAL_KINDS, AccountCode, AccountKind
 
 
@@ -41,13 +43,18 @@ class Transaction(AppendOnlyModel):
     occurred_at = models.DateTimeField(_("date de valeur"), default=timezone.now, db_index=True)
     created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
     )
     # A service that may run twice (a retried task) names its posting: the second one is refused.
-    idempotency_key = models.CharField(max_length=150, unique=True, null=True, blank=True)
+    idempotency_key = models.CharField(_("clé d'idempotence"), max_length=150, unique=True, null=True, blank=True)
     # PostgreSQL stamps it (trigger) with the id of the database transaction that wrote the row, whatever the
     # insert says: a leg is accepted only from that same database transaction (``ledger/sql.py``).
-    created_txid = models.BigIntegerField(null=True, blank=True, editable=False)
+    created_txid = models.BigIntegerField(_("transaction de base de données"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("écriture")
@@ -55,17 +62,24 @@ class Transaction(AppendOnlyModel):
         ordering = ["occurred_at", "id"]
 
     def __str__(self):
-        return f"{self.kind} {self.reference}"
+        return f"{self.reference} — {self.memo}" if self.memo else self.reference
 
 
 class Leg(AppendOnlyModel):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="legs", verbose_name=_("écriture")
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs", verbose_name=_("compte"))
     # The funder, distributor or structure this line is about (sub-ledger), if any.
     party = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_legs"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_legs",
+        verbose_name=_("tiers"),
     )
-    amount = models.BigIntegerField(_("montant (centimes, débit > 0)"))
+    amount = MoneyField(_("montant (débit > 0, crédit < 0)"))
 
     class Meta:
         verbose_name = _("ligne d'écriture")
@@ -74,4 +88,5 @@ class Leg(AppendOnlyModel):
         indexes = [models.Index(fields=["account", "party"])]
 
     def __str__(self):
-        return f"{self.account_id} {self.amount:+d}"
+        sign = "+" if self.amount > 0 else ""
+        return f"{AccountCode(self.account_id).label} {sign}{format_eur(self.amount)}"

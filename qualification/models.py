@@ -86,9 +86,9 @@ class Lieu(models.Model):
     external_source = models.CharField(_("source (standard national)"), max_length=100, blank=True, default="")
     pivot = models.CharField(_("SIRET ou RNA (pivot)"), max_length=14, blank=True)
     # The standard's other fields, kept as they came so an export gives back what was imported.
-    standard_extra = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    standard_extra = models.JSONField(_("autres champs du standard national"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("lieu")
@@ -127,7 +127,7 @@ class Mediateur(models.Model):
     employment_status = models.CharField(_("statut d'emploi"), max_length=30, choices=EmploymentStatus.choices)
     convention_start = models.DateField(_("convention du"))
     convention_end = models.DateField(_("convention jusqu'au"), null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("ajouté le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("médiateur")
@@ -186,9 +186,11 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
     decision_reason = models.TextField(_("motif de la décision"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("créée par")
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
     class Meta:
         verbose_name = _("candidature « Devenir #APTIC »")
@@ -204,11 +206,15 @@ class Application(models.Model):
 class ApplicationMessage(models.Model):
     """The exchanges between staff and the structure about an application (kept, never edited)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=30, choices=MessageKind.choices, default=MessageKind.NOTE)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="messages", verbose_name=_("candidature")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur")
+    )
+    kind = models.CharField(_("nature"), max_length=30, choices=MessageKind.choices, default=MessageKind.NOTE)
     body = models.TextField(_("message"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("échange")
@@ -226,14 +232,18 @@ def document_upload_to(instance, filename: str) -> str:
 class ApplicationDocument(models.Model):
     """A supporting document, stored privately: only staff and the structure can download it."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name=_("candidature")
+    )
     kind = models.CharField(_("type de pièce"), max_length=30, choices=DocumentKind.choices)
     file = models.FileField(_("fichier"), upload_to=document_upload_to)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type de fichier"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("déposée par")
+    )
+    uploaded_at = models.DateTimeField(_("déposée le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("pièce justificative")
@@ -247,16 +257,21 @@ class ApplicationDocument(models.Model):
 class Qualification(models.Model):
     """The qualification of a lieu: active from ``valid_from`` to ``valid_until`` (inclusive)."""
 
-    lieu = models.ForeignKey(Lieu, on_delete=models.PROTECT, related_name="qualifications")
+    lieu = models.ForeignKey(Lieu, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("lieu"))
     application = models.ForeignKey(
-        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="qualifications"
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="qualifications",
+        verbose_name=_("candidature"),
     )
     status = models.CharField(
         _("état"), max_length=20, choices=QualificationStatus.choices, default=QualificationStatus.ACTIVE
     )
     valid_from = models.DateField(_("valable du"))
     valid_until = models.DateField(_("valable jusqu'au"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     reminded_at = models.DateTimeField(_("relance de renouvellement envoyée le"), null=True, blank=True)
     certificate = models.FileField(_("attestation"), blank=True)
     certificate_sent_at = models.DateTimeField(_("attestation envoyée le"), null=True, blank=True)
@@ -275,7 +290,7 @@ class Qualification(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.lieu} ({self.get_status_display()}, {self.valid_from} → {self.valid_until})"
+        return f"{self.lieu} ({self.get_status_display()}, {self.valid_from:%d/%m/%Y} → {self.valid_until:%d/%m/%Y})"
 
     RENEWAL_WINDOW_DAYS = 90
 
@@ -289,8 +304,12 @@ class Qualification(models.Model):
 class MediateurQualification(models.Model):
     """A médiateur's qualification to deliver services and redeem cheques at their lieu."""
 
-    mediateur = models.ForeignKey(Mediateur, on_delete=models.PROTECT, related_name="qualifications")
-    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="mediateurs")
+    mediateur = models.ForeignKey(
+        Mediateur, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("médiateur")
+    )
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.PROTECT, related_name="mediateurs", verbose_name=_("qualification du lieu")
+    )
     status = models.CharField(
         _("état"), max_length=20, choices=QualificationStatus.choices, default=QualificationStatus.ACTIVE
     )
@@ -298,7 +317,7 @@ class MediateurQualification(models.Model):
     valid_until = models.DateField(_("valable jusqu'au"))
     # Service civique volunteers are qualified only by an explicit reviewer decision and stay flagged.
     flagged = models.BooleanField(_("à surveiller (service civique)"), default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("qualification de médiateur")
@@ -324,21 +343,41 @@ class Transition(models.Model):
     """One row per state change of an application or a qualification: who, when, from, to, why."""
 
     application = models.ForeignKey(
-        Application, null=True, blank=True, on_delete=models.CASCADE, related_name="transitions"
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("candidature"),
     )
     qualification = models.ForeignKey(
-        Qualification, null=True, blank=True, on_delete=models.CASCADE, related_name="transitions"
+        Qualification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("qualification de lieu"),
     )
     mediateur_qualification = models.ForeignKey(
-        MediateurQualification, null=True, blank=True, on_delete=models.CASCADE, related_name="transitions"
+        MediateurQualification,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("qualification de médiateur"),
     )
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
+    from_status = models.CharField(_("de"), max_length=30, blank=True)
+    to_status = models.CharField(_("vers"), max_length=30)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("par"),
     )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("changement d'état")
@@ -362,12 +401,19 @@ class Transition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.from_label or '∅'} → {self.to_label}"
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status)
 
     @property
     def to_label(self) -> str:
+        return self._label(self.to_status)
+
+    def _label(self, status: str) -> str:
         choices = ApplicationStatus if self.application_id else QualificationStatus
-        return dict(choices.choices).get(self.to_status, self.to_status)
+        return dict(choices.choices).get(status, status)
 
 
 # Imports of the national standard (qualification/standard/): registered with this app.

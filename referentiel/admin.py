@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aptic.admin_base import ModelAdmin, TabularInline
 from aptic.errors import BusinessError
 from referentiel import io as referentiel_io
 from referentiel import selectors, services
@@ -53,7 +54,7 @@ class BusinessErrorsAsMessages:
             return redirect(request.get_full_path())
 
 
-class FrozenIfPublishedAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
+class FrozenIfPublishedAdmin(BusinessErrorsAsMessages, ModelAdmin):
     """Rows of a published version are shown read-only."""
 
     def has_change_permission(self, request, obj=None):
@@ -83,7 +84,7 @@ class FrozenIfPublishedAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
 # --- Versions ---------------------------------------------------------------------------------------
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = VersionTransition
     extra = 0
     can_delete = False
@@ -113,7 +114,7 @@ class VersionForm(forms.ModelForm):
 
 
 @admin.register(Version)
-class VersionAdmin(BusinessErrorsAsMessages, admin.ModelAdmin):
+class VersionAdmin(BusinessErrorsAsMessages, ModelAdmin):
     form = VersionForm
     list_display = ["number", "label", "status_badge", "valid_from", "published_at", "services_count"]
     list_display_links = ["number", "label"]
@@ -650,7 +651,7 @@ class ServiceAdmin(FrozenIfPublishedAdmin):
         services.service_delete(service=obj, by=request.user)
 
 
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(ModelAdmin):
     """Controlled values come from ``referentiel/vocabularies.py``: shown here, changed in the code."""
 
     list_display = ["label", "value", "position", "retired"]

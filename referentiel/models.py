@@ -31,7 +31,7 @@ class Vocabulary(models.Model):
 
     value = models.SlugField(_("valeur"), max_length=60, unique=True)
     label = models.CharField(_("libellé"), max_length=150)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     retired = models.BooleanField(_("retiré"), default=False)
 
     objects = VocabularyQuerySet.as_manager()
@@ -177,7 +177,7 @@ class Service(FrozenIfPublished):
     # Stable from one version to the next: "what was the same service" is "the same code".
     code = models.SlugField(_("code"), max_length=60)
     label = models.CharField(_("libellé"), max_length=200)
-    search_label = models.CharField(max_length=200, db_index=True, editable=False)
+    search_label = models.CharField(_("libellé pour la recherche"), max_length=200, db_index=True, editable=False)
     description = models.TextField(_("description pour le public"))
     publics = models.ManyToManyField(Public, related_name="services", verbose_name=_("publics"))
     duration_minutes = models.PositiveSmallIntegerField(

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import StaffRole
 from accounts.history.display import may_see_bank_details
+from aptic.admin_base import ModelAdmin, TabularInline
 from aptic.errors import BusinessError
 from aptic.iban import iban_grouped, iban_masked
 from aptic.money import format_eur
@@ -42,7 +43,7 @@ class BankDetailsAdminMixin:
 
 
 @admin.register(BankAccount)
-class BankAccountAdmin(BankDetailsAdminMixin, admin.ModelAdmin):
+class BankAccountAdmin(BankDetailsAdminMixin, ModelAdmin):
     """Read-only: accounts are entered by structures (with their second factor) and verified on the staff page."""
 
     list_display = ["structure", "iban", "holder", "status", "requested_at", "verified_by"]
@@ -60,7 +61,7 @@ class BankAccountAdmin(BankDetailsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(MutationsConsent)
-class MutationsConsentAdmin(admin.ModelAdmin):
+class MutationsConsentAdmin(ModelAdmin):
     list_display = ["structure", "opted_in", "effective_from", "given_by", "given_at"]
     list_filter = ["opted_in"]
     search_fields = ["structure__name"]
@@ -75,7 +76,7 @@ class MutationsConsentAdmin(admin.ModelAdmin):
         return False
 
 
-class PayoutInline(admin.TabularInline):
+class PayoutInline(TabularInline):
     model = Payout
     fields = [
         "structure",
@@ -98,7 +99,7 @@ class PayoutInline(admin.TabularInline):
 
 
 @admin.register(SettlementRun)
-class SettlementRunAdmin(admin.ModelAdmin):
+class SettlementRunAdmin(ModelAdmin):
     """Finance staff review, approve (two different people), export the SEPA file and record the payment here."""
 
     list_display = [
@@ -115,6 +116,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = [field.name for field in SettlementRun._meta.fields if field.name != "id"]
     inlines = [PayoutInline]
+    file_links = {"sepa_file": "admin:settlement_settlementrun_sepa"}
     change_form_template = "admin/settlement/settlementrun/change_form.html"
 
     @admin.display(description=_("à verser"))
@@ -188,7 +190,7 @@ class SettlementRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payout)
-class PayoutAdmin(BankDetailsAdminMixin, admin.ModelAdmin):
+class PayoutAdmin(BankDetailsAdminMixin, ModelAdmin):
     list_display = ["structure", "period", "status", "cheques", "paid_amount", "fee_invoice_number", "paid_at"]
     list_filter = ["status", "period"]
     search_fields = ["structure__name", "fee_invoice_number"]

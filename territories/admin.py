@@ -1,21 +1,22 @@
 from django.contrib import admin
 
+from aptic.admin_base import ModelAdmin
 from territories.models import Commune, Departement, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ModelAdmin):
     list_display = ["code", "name"]
 
 
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(ModelAdmin):
     list_display = ["code", "name", "region"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(ModelAdmin):
     list_display = ["code", "name", "departement", "postcodes", "population", "density3", "parent"]
     list_filter = ["density3", "departement__region"]
     search_fields = ["code", "search_name", "name", "postcodes"]

@@ -22,7 +22,7 @@ class Region(models.Model):
 class Departement(models.Model):
     code = models.CharField(_("code"), max_length=3, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departements", verbose_name=_("région"))
 
     class Meta:
         verbose_name = _("département")
@@ -42,8 +42,10 @@ class Commune(models.Model):
     code = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=100)
     # Lower case, without accents nor punctuation: what searches compare against on every database.
-    search_name = models.CharField(max_length=100, db_index=True)
-    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="communes")
+    search_name = models.CharField(_("nom pour la recherche"), max_length=100, db_index=True)
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="communes", verbose_name=_("département")
+    )
     # Several postcodes separated by "|" (Lyon has nine).
     postcodes = models.CharField(_("codes postaux"), max_length=200, blank=True)
     population = models.PositiveIntegerField(_("population légale"), default=0)

@@ -1,6 +1,6 @@
 import pytest
 
-from aptic.money import apply_rate, format_eur, format_percent, format_rate, parse_eur, round_half_up
+from aptic.money import apply_rate, format_eur, format_percent, format_rate, parse_eur, parse_rate, round_half_up
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,16 @@ def test_parse_eur_reads_what_people_type(text, cents):
 def test_parse_eur_refuses_anything_else(text):
     with pytest.raises(ValueError):
         parse_eur(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "basis_points"), [("4", 400), ("20,5 %", 2050), ("1.25", 125), ("0", 0), ("4\u00a0%", 400)]
+)
+def test_parse_rate_reads_percentages(text, basis_points):
+    assert parse_rate(text) == basis_points
+
+
+@pytest.mark.parametrize("text", ["", "quatre", "1,255", "-4", "inf", "nan"])
+def test_parse_rate_refuses_anything_else(text):
+    with pytest.raises(ValueError):
+        parse_rate(text)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import PositiveMoneyField
 from cheques.enums import AgeBand, CarnetEventKind, CarnetStatus, ChequeStatus, Situation
 
 # The statuses of a carnet nobody has handed to a beneficiary yet (stock, possibly idle at a distributeur).
@@ -28,15 +29,21 @@ class CarnetQuerySet(models.QuerySet):
 
 
 class Carnet(models.Model):
-    order = models.ForeignKey("cheques.Order", on_delete=models.PROTECT, related_name="carnets")
+    order = models.ForeignKey(
+        "cheques.Order", on_delete=models.PROTECT, related_name="carnets", verbose_name=_("commande")
+    )
     funder = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="carnets", db_index=False
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="carnets",
+        db_index=False,
+        verbose_name=_("commanditaire"),
     )
     number = models.CharField(_("numéro de carnet"), max_length=12, unique=True)
     # Position in the order (1, 2, …); replacement carnets come after the order's own.
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(_("rang dans la commande"))
     size = models.PositiveSmallIntegerField(_("nombre de chèques"))
-    face_value = models.PositiveIntegerField(_("valeur faciale (centimes)"))
+    face_value = PositiveMoneyField(_("valeur faciale d'un chèque"))
     valid_until = models.DateField(_("valable jusqu'au"))
     status = models.CharField(_("état"), max_length=20, choices=CarnetStatus.choices, default=CarnetStatus.ISSUED)
     distributeur = models.ForeignKey(
@@ -55,7 +62,7 @@ class Carnet(models.Model):
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replacement", verbose_name=_("remplace")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("émis le"), default=timezone.now)
 
     objects = CarnetQuerySet.as_manager()
 
@@ -96,18 +103,31 @@ class ChequeQuerySet(models.QuerySet):
 class Cheque(models.Model):
     """One 10 € voucher. Its secret code is never stored: only ``code_hash`` (keyed HMAC-SHA256)."""
 
-    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="cheques")
-    order = models.ForeignKey("cheques.Order", on_delete=models.PROTECT, related_name="cheques")
-    funder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False)
+    carnet = models.ForeignKey(Carnet, on_delete=models.PROTECT, related_name="cheques", verbose_name=_("carnet"))
+    order = models.ForeignKey(
+        "cheques.Order", on_delete=models.PROTECT, related_name="cheques", verbose_name=_("commande")
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commanditaire"),
+    )
     number = models.CharField(_("numéro de chèque"), max_length=15, unique=True)
-    position = models.PositiveSmallIntegerField()
-    code_hash = models.CharField(max_length=64)
-    face_value = models.PositiveIntegerField(_("valeur faciale (centimes)"))
+    position = models.PositiveSmallIntegerField(_("rang dans le carnet"))
+    code_hash = models.CharField(_("empreinte du code secret"), max_length=64)
+    face_value = PositiveMoneyField(_("valeur faciale"))
     valid_until = models.DateField(_("valable jusqu'au"))
     status = models.CharField(_("état"), max_length=20, choices=ChequeStatus.choices, default=ChequeStatus.ISSUED)
-    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("état changé le"), null=True, blank=True)
     expiry_note = models.ForeignKey(
-        "cheques.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="expired_cheques"
+        "cheques.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expired_cheques",
+        verbose_name=_("avoir d'expiration"),
     )
 
     objects = ChequeQuerySet.as_manager()
@@ -143,18 +163,28 @@ class Cheque(models.Model):
 class CarnetEvent(models.Model):
     """One row per change of a carnet's distribution status: who, when, from, to, for which distributeur."""
 
-    carnet = models.ForeignKey(Carnet, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=CarnetEventKind.choices)
-    from_status = models.CharField(max_length=20, choices=CarnetStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=CarnetStatus.choices)
+    carnet = models.ForeignKey(Carnet, on_delete=models.CASCADE, related_name="events", verbose_name=_("carnet"))
+    kind = models.CharField(_("mouvement"), max_length=20, choices=CarnetEventKind.choices)
+    from_status = models.CharField(_("de"), max_length=20, choices=CarnetStatus.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=20, choices=CarnetStatus.choices)
     distributeur = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("distributeur"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("par"),
     )
-    reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("mouvement de carnet")
@@ -162,18 +192,30 @@ class CarnetEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.carnet_id} {self.kind}"
+        return f"{self.carnet_id} {self.get_kind_display()}"
 
 
 class Partnership(models.Model):
     """A funder works with a distributeur: it may hand it carnets."""
 
-    funder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="distributeur_links")
-    distributeur = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="funder_links")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="distributeur_links",
+        verbose_name=_("commanditaire"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    distributeur = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="funder_links", verbose_name=_("distributeur")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("partenariat de distribution")
@@ -193,14 +235,23 @@ class Partnership(models.Model):
 class DistributeurInvitation(models.Model):
     """A funder invites a distributeur not yet on the platform; accepting creates the partnership."""
 
-    funder = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    funder = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("commanditaire")
+    )
     email = models.EmailField(_("e-mail"))
-    token = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(_("jeton"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("envoyée par")
+    )
+    created_at = models.DateTimeField(_("envoyée le"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("acceptée par"),
     )
 
     class Meta:
@@ -216,7 +267,9 @@ class BeneficiaryProfile(models.Model):
     """What a distributeur may record about the person who received a carnet: anonymous, optional,
     and kept in its own table, apart from money records. No name, no contact."""
 
-    carnet = models.OneToOneField(Carnet, on_delete=models.CASCADE, related_name="beneficiary_profile")
+    carnet = models.OneToOneField(
+        Carnet, on_delete=models.CASCADE, related_name="beneficiary_profile", verbose_name=_("carnet")
+    )
     age_band = models.CharField(_("tranche d'âge"), max_length=20, choices=AgeBand.choices, blank=True)
     commune = models.ForeignKey(
         "territories.Commune",

@@ -1,11 +1,14 @@
 """Orders (draft → quoted → confirmed → paid → issued; cancelled before payment), payments and invoices."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import MoneyField, PositiveMoneyField, RateField
+from aptic.money import format_eur
 from cheques.enums import CreditNoteReason, InvoiceKind, OrderStatus
 
 MAX_CARNET_SIZE = 50
@@ -51,26 +54,35 @@ class Order(models.Model):
 
     # Copied from the rates in force when the order is confirmed, never changed afterwards.
     fee_rates = models.ForeignKey(
-        "cheques.FeeRates", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "cheques.FeeRates",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("barème appliqué"),
     )
-    face_value = models.PositiveIntegerField(_("valeur faciale (centimes)"), null=True, blank=True)
-    upstream_fee_bp = models.PositiveIntegerField(null=True, blank=True)
-    vat_bp = models.PositiveIntegerField(null=True, blank=True)
-    face_value_total = models.BigIntegerField(_("valeur faciale totale (centimes)"), null=True, blank=True)
-    upstream_fee_ht = models.BigIntegerField(_("frais contributifs HT (centimes)"), null=True, blank=True)
-    vat = models.BigIntegerField(_("TVA (centimes)"), null=True, blank=True)
-    total_ht = models.BigIntegerField(_("total HT (centimes)"), null=True, blank=True)
-    total_ttc = models.BigIntegerField(_("total TTC (centimes)"), null=True, blank=True)
+    face_value = PositiveMoneyField(_("valeur faciale d'un chèque"), null=True, blank=True)
+    upstream_fee_bp = RateField(_("taux des frais contributifs amont (HT)"), null=True, blank=True)
+    vat_bp = RateField(_("taux de TVA sur les frais"), null=True, blank=True)
+    face_value_total = MoneyField(_("valeur faciale totale"), null=True, blank=True)
+    upstream_fee_ht = MoneyField(_("frais contributifs HT"), null=True, blank=True)
+    vat = MoneyField(_("TVA"), null=True, blank=True)
+    total_ht = MoneyField(_("total HT"), null=True, blank=True)
+    total_ttc = MoneyField(_("total TTC"), null=True, blank=True)
     transfer_reference = models.CharField(
         _("référence de virement"), max_length=20, unique=True, null=True, blank=True
     )
 
     # Issuance (resumable): the reserved block of carnet numbers and what is done so far.
-    first_carnet_sequence = models.BigIntegerField(null=True, blank=True, editable=False)
+    first_carnet_sequence = models.BigIntegerField(
+        _("premier numéro de carnet réservé"), null=True, blank=True, editable=False
+    )
     carnets_created = models.PositiveIntegerField(_("carnets créés"), default=0)
     cheques_issued = models.PositiveIntegerField(_("chèques émis"), default=0)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("créée par")
+    )
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     quoted_at = models.DateTimeField(_("devis émis le"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
@@ -112,6 +124,7 @@ class Order(models.Model):
         return f"{self.reference} — {self.funder}"
 
     @property
+    @admin.display(description=_("référence"))
     def reference(self) -> str:
         return f"CMD-{self.pk:06d}" if self.pk else "CMD-…"
 
@@ -139,14 +152,19 @@ class Order(models.Model):
 class OrderTransition(models.Model):
     """One row per state change of an order: who, when, from, to, why."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=OrderStatus.choices)
-    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("commande"))
+    from_status = models.CharField(_("de"), max_length=20, choices=OrderStatus.choices)
+    to_status = models.CharField(_("vers"), max_length=20, choices=OrderStatus.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("par"),
     )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("motif"), blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("changement d'état de commande")
@@ -154,18 +172,20 @@ class OrderTransition(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self):
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 class Payment(models.Model):
     """The funder's transfer, matched by staff. One per order: the database refuses a second."""
 
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment")
-    amount = models.BigIntegerField(_("montant reçu (centimes)"))
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="payment", verbose_name=_("commande"))
+    amount = MoneyField(_("montant reçu"))
     received_on = models.DateField(_("reçu le"))
     bank_reference = models.CharField(_("référence bancaire"), max_length=100, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("enregistré par")
+    )
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("virement reçu")
@@ -173,14 +193,14 @@ class Payment(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive")]
 
     def __str__(self):
-        return f"{self.order.reference} — {self.amount}"
+        return f"{self.order.reference} — {format_eur(self.amount)}"
 
 
 class DocumentCounter(models.Model):
     """Gapless counters (invoice numbers per series and year, carnet numbers), taken under a row lock."""
 
-    key = models.CharField(max_length=50, unique=True)
-    last_value = models.BigIntegerField(default=0)
+    key = models.CharField(_("série"), max_length=50, unique=True)
+    last_value = models.BigIntegerField(_("dernier numéro attribué"), default=0)
 
     class Meta:
         verbose_name = _("compteur")
@@ -200,8 +220,8 @@ class Invoice(models.Model):
     kind = models.CharField(_("nature"), max_length=20, choices=InvoiceKind.choices)
     reason = models.CharField(_("motif de l'avoir"), max_length=20, choices=CreditNoteReason.choices, blank=True)
     number = models.CharField(_("numéro"), max_length=20, unique=True)
-    year = models.PositiveSmallIntegerField()
-    sequence = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField(_("année"))
+    sequence = models.PositiveIntegerField(_("rang dans l'année"))
     funder = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("commanditaire")
     )
@@ -213,24 +233,29 @@ class Invoice(models.Model):
     )
     issued_on = models.DateField(_("date d'émission"))
     due_on = models.DateField(_("date d'échéance"), null=True, blank=True)
-    seller = models.JSONField(default=dict)
-    buyer = models.JSONField(default=dict)
-    lines = models.JSONField(default=list)
-    cheque_count = models.PositiveIntegerField(default=0)
-    face_value_total = models.BigIntegerField(default=0)
-    fee_ht = models.BigIntegerField(default=0)
-    vat_bp = models.PositiveIntegerField(default=0)
-    vat = models.BigIntegerField(default=0)
-    total_ht = models.BigIntegerField(default=0)
-    total_ttc = models.BigIntegerField(default=0)
-    transfer_reference = models.CharField(max_length=20, blank=True)
-    purchase_reference = models.CharField(max_length=100, blank=True)
+    seller = models.JSONField(_("vendeur"), default=dict)
+    buyer = models.JSONField(_("client"), default=dict)
+    lines = models.JSONField(_("lignes"), default=list)
+    cheque_count = models.PositiveIntegerField(_("chèques"), default=0)
+    face_value_total = MoneyField(_("valeur faciale totale"), default=0)
+    fee_ht = MoneyField(_("frais contributifs HT"), default=0)
+    vat_bp = RateField(_("taux de TVA sur les frais"), default=0)
+    vat = MoneyField(_("TVA"), default=0)
+    total_ht = MoneyField(_("total HT"), default=0)
+    total_ttc = MoneyField(_("total TTC"), default=0)
+    transfer_reference = models.CharField(_("référence de virement"), max_length=20, blank=True)
+    purchase_reference = models.CharField(_("référence du client (bon de commande)"), max_length=100, blank=True)
     pdf = models.FileField(_("PDF"), upload_to=invoice_upload_to, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(_("empreinte SHA-256 du PDF"), max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("émise par"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("facture ou avoir")

@@ -18,17 +18,24 @@ def archive_upload_to(instance, filename: str) -> str:
 class PrintJob(models.Model):
     """The printing of an order's carnets (or of one replacement carnet)."""
 
-    order = models.ForeignKey("cheques.Order", on_delete=models.PROTECT, related_name="print_jobs")
-    carnet = models.ForeignKey(
-        "cheques.Carnet", null=True, blank=True, on_delete=models.PROTECT, related_name="print_jobs"
+    order = models.ForeignKey(
+        "cheques.Order", on_delete=models.PROTECT, related_name="print_jobs", verbose_name=_("commande")
     )
-    status = models.CharField(max_length=20, choices=PrintStatus.choices, default=PrintStatus.PENDING)
-    chunks_total = models.PositiveIntegerField(default=0)
-    chunks_done = models.PositiveIntegerField(default=0)
-    archive = models.FileField(upload_to=archive_upload_to, blank=True)
-    archive_sha256 = models.CharField(max_length=64, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    carnet = models.ForeignKey(
+        "cheques.Carnet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="print_jobs",
+        verbose_name=_("carnet de remplacement"),
+    )
+    status = models.CharField(_("état"), max_length=20, choices=PrintStatus.choices, default=PrintStatus.PENDING)
+    chunks_total = models.PositiveIntegerField(_("lots"), default=0)
+    chunks_done = models.PositiveIntegerField(_("lots imprimés"), default=0)
+    archive = models.FileField(_("archive ZIP"), upload_to=archive_upload_to, blank=True)
+    archive_sha256 = models.CharField(_("empreinte SHA-256 de l'archive"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
+    finished_at = models.DateTimeField(_("terminée le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("impression de carnets")
@@ -61,16 +68,16 @@ class PrintJob(models.Model):
 class PrintChunk(models.Model):
     """Carnets ``first_position``…``last_position`` of the order, in one PDF file."""
 
-    job = models.ForeignKey(PrintJob, on_delete=models.CASCADE, related_name="chunks")
-    index = models.PositiveIntegerField()
-    first_position = models.PositiveIntegerField()
-    last_position = models.PositiveIntegerField()
-    status = models.CharField(max_length=20, choices=PrintStatus.choices, default=PrintStatus.PENDING)
-    file = models.FileField(upload_to=print_upload_to, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
+    job = models.ForeignKey(PrintJob, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("impression"))
+    index = models.PositiveIntegerField(_("numéro du lot"))
+    first_position = models.PositiveIntegerField(_("du carnet"))
+    last_position = models.PositiveIntegerField(_("au carnet"))
+    status = models.CharField(_("état"), max_length=20, choices=PrintStatus.choices, default=PrintStatus.PENDING)
+    file = models.FileField(_("fichier PDF"), upload_to=print_upload_to, blank=True)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     # {carnet number: [first page, last page]} (0-based, inclusive): reprints cut a carnet out of the file.
-    pages = models.JSONField(default=dict, blank=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    pages = models.JSONField(_("pages par carnet"), default=dict, blank=True)
+    rendered_at = models.DateTimeField(_("imprimé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("lot d'impression")

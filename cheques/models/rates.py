@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import PositiveMoneyField, RateField
 from cheques.pricing import Rates
 
 
@@ -24,17 +25,22 @@ class FeeRates(models.Model):
     """
 
     valid_from = models.DateField(_("en vigueur à partir du"), unique=True)
-    face_value = models.PositiveIntegerField(_("valeur faciale (centimes)"), default=1000)
-    upstream_fee_bp = models.PositiveIntegerField(_("frais contributifs amont (points de base, HT)"), default=400)
-    downstream_fee_bp = models.PositiveIntegerField(_("frais contributifs aval (points de base, HT)"), default=400)
-    vat_bp = models.PositiveIntegerField(_("taux de TVA sur les frais (points de base)"), default=2000)
-    mutations_bp = models.PositiveIntegerField(_("contribution au fonds Mutations (points de base)"), default=100)
+    face_value = PositiveMoneyField(_("valeur faciale d'un chèque"), default=1000)
+    upstream_fee_bp = RateField(_("taux des frais contributifs amont (HT)"), default=400)
+    downstream_fee_bp = RateField(_("taux des frais contributifs aval (HT)"), default=400)
+    vat_bp = RateField(_("taux de TVA sur les frais"), default=2000)
+    mutations_bp = RateField(_("contribution au fonds Mutations"), default=100)
     decision = models.CharField(
         _("décision"), max_length=200, blank=True, help_text=_("La décision de gouvernance qui fixe ces taux.")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("créé par"),
     )
 
     objects = FeeRatesQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import PositiveMoneyField, RateField
 from cheques.enums import RedemptionStatus
 
 
@@ -21,9 +22,23 @@ class RedemptionQuerySet(models.QuerySet):
 
 
 class Redemption(models.Model):
-    carnet = models.ForeignKey("cheques.Carnet", on_delete=models.PROTECT, related_name="redemptions")
-    order = models.ForeignKey("cheques.Order", on_delete=models.PROTECT, related_name="redemptions", db_index=False)
-    funder = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False)
+    carnet = models.ForeignKey(
+        "cheques.Carnet", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("carnet")
+    )
+    order = models.ForeignKey(
+        "cheques.Order",
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+        db_index=False,
+        verbose_name=_("commande"),
+    )
+    funder = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("commanditaire"),
+    )
     lieu = models.ForeignKey(
         "qualification.Lieu", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("lieu")
     )
@@ -38,19 +53,29 @@ class Redemption(models.Model):
         "qualification.Mediateur", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("médiateur")
     )
     validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("validée par"),
     )
     via_api_key = models.ForeignKey(
-        "accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "accounts.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("par la clé d'API"),
     )
     service = models.ForeignKey(
         "referentiel.Service", on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("service")
     )
     cheques_count = models.PositiveSmallIntegerField(_("chèques"))
-    face_value_total = models.PositiveIntegerField(_("valeur faciale (centimes)"))
+    face_value_total = PositiveMoneyField(_("valeur faciale"))
     # The downstream rates in force on the day of validation (DESIGN §2); Mutations is decided per period.
-    downstream_fee_bp = models.PositiveIntegerField()
-    vat_bp = models.PositiveIntegerField()
+    downstream_fee_bp = RateField(_("taux des frais contributifs aval (HT)"))
+    vat_bp = RateField(_("taux de TVA sur les frais"))
     validated_at = models.DateTimeField(_("validée le"), default=timezone.now)
     # First day of the month of validation (Europe/Paris): the settlement period.
     period = models.DateField(_("mois"))
@@ -59,7 +84,12 @@ class Redemption(models.Model):
     )
     voided_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("annulée par"),
     )
     void_reason = models.CharField(_("motif d'annulation"), max_length=200, blank=True)
     settled_at = models.DateTimeField(_("contrepayée le"), null=True, blank=True)
@@ -95,9 +125,13 @@ class Redemption(models.Model):
 class RedeemedCheque(models.Model):
     """Which cheques a redemption consumed. ``live`` turns false when the redemption is voided."""
 
-    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="lines")
-    cheque = models.ForeignKey("cheques.Cheque", on_delete=models.PROTECT, related_name="redemption_lines")
-    live = models.BooleanField(default=True)
+    redemption = models.ForeignKey(
+        Redemption, on_delete=models.PROTECT, related_name="lines", verbose_name=_("validation")
+    )
+    cheque = models.ForeignKey(
+        "cheques.Cheque", on_delete=models.PROTECT, related_name="redemption_lines", verbose_name=_("chèque")
+    )
+    live = models.BooleanField(_("en vigueur (validation non annulée)"), default=True)
 
     class Meta:
         verbose_name = _("chèque validé")
@@ -115,13 +149,17 @@ class RedeemedCheque(models.Model):
 class IdempotentRequest(models.Model):
     """The first answer to a request carrying an ``Idempotency-Key``: a retry gets it back unchanged."""
 
-    scope = models.CharField(max_length=80)  # "user:12" or "api_key:3"
-    key = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)  # hash of what was asked
-    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    scope = models.CharField(_("émetteur"), max_length=80)  # "user:12" or "api_key:3"
+    key = models.CharField(_("clé d'idempotence"), max_length=100)
+    fingerprint = models.CharField(_("empreinte de la demande"), max_length=64)  # hash of what was asked
+    redemption = models.ForeignKey(
+        Redemption, on_delete=models.PROTECT, related_name="+", verbose_name=_("validation")
+    )
+    created_at = models.DateTimeField(_("reçue le"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("requête idempotente")
+        verbose_name_plural = _("requêtes idempotentes")
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotent_request_unique")]
 
     def __str__(self):

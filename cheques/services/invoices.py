@@ -14,6 +14,7 @@ from aptic.money import format_rate
 from aptic.pdf import render_pdf
 from cheques.enums import CreditNoteReason, InvoiceKind
 from cheques.models import Invoice, Order
+from cheques.selectors import credited_invoices
 from cheques.services.common import counter_reserve
 
 SERIES = {InvoiceKind.INVOICE: "FA", InvoiceKind.CREDIT_NOTE: "AV"}
@@ -142,7 +143,7 @@ def order_credit_note_create(*, order: Order, invoice: Invoice, by: User | None)
 
 def invoice_render(*, invoice: Invoice) -> Invoice:
     """(Re)build the PDF of ``invoice`` from its snapshot; records the file's SHA-256. Idempotent."""
-    pdf = render_pdf("cheques/pdf/invoice.html", {"invoice": invoice})
+    pdf = render_pdf("cheques/pdf/invoice.html", {"invoice": invoice, "credited": credited_invoices(invoice)})
     if invoice.pdf:
         invoice.pdf.delete(save=False)
     invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(pdf), save=False)

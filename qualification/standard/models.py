@@ -18,7 +18,7 @@ class LieuImport(models.Model):
     file = models.FileField(_("fichier"), upload_to=import_upload_to)
     original_name = models.CharField(_("nom du fichier"), max_length=255)
     size = models.PositiveIntegerField(_("taille (octets)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     dry_run = models.BooleanField(_("simulation (rien n'est enregistré)"), default=False)
     status = models.CharField(
         _("état"), max_length=20, choices=LieuImportStatus.choices, default=LieuImportStatus.PENDING
@@ -30,7 +30,12 @@ class LieuImport(models.Model):
     report = models.JSONField(_("rapport"), default=dict, blank=True)
     error = models.TextField(_("motif du refus du fichier"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("envoyé par"),
     )
     created_at = models.DateTimeField(_("envoyé le"), default=timezone.now)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)

@@ -108,4 +108,5 @@ class MutationsConsent(models.Model):
         indexes = [models.Index(fields=["structure", "effective_from"])]
 
     def __str__(self):
-        return f"{self.structure} — {'oui' if self.opted_in else 'non'} à partir du {self.effective_from}"
+        choice = _("oui") if self.opted_in else _("non")
+        return f"{self.structure} — {choice} à partir du {self.effective_from:%d/%m/%Y}"

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aptic.fields import MoneyField, RateField
 from settlement.enums import PayoutStatus, RunStatus
 
 
@@ -67,12 +68,12 @@ class SettlementRun(models.Model):
     bank_reference = models.CharField(_("référence de la banque"), max_length=100, blank=True)
     # Totals of the payouts to pay (held ones apart), kept for the dashboard.
     cheques = models.PositiveIntegerField(_("chèques"), default=0)
-    face_value_total = models.BigIntegerField(_("valeur faciale"), default=0)
-    downstream_fee_ht = models.BigIntegerField(_("frais aval HT"), default=0)
-    vat = models.BigIntegerField(_("TVA"), default=0)
-    mutations = models.BigIntegerField(_("fonds Mutations"), default=0)
-    paid_total = models.BigIntegerField(_("à verser"), default=0)
-    held_total = models.BigIntegerField(_("retenu"), default=0)
+    face_value_total = MoneyField(_("valeur faciale"), default=0)
+    downstream_fee_ht = MoneyField(_("frais aval HT"), default=0)
+    vat = MoneyField(_("TVA"), default=0)
+    mutations = MoneyField(_("fonds Mutations"), default=0)
+    paid_total = MoneyField(_("à verser"), default=0)
+    held_total = MoneyField(_("retenu"), default=0)
 
     class Meta:
         verbose_name = _("contrepaiement mensuel")
@@ -103,7 +104,9 @@ class SettlementRun(models.Model):
 class Payout(models.Model):
     """What one structure is paid for one month (one row per structure and month: a database rule)."""
 
-    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="payouts")
+    run = models.ForeignKey(
+        SettlementRun, on_delete=models.PROTECT, related_name="payouts", verbose_name=_("contrepaiement mensuel")
+    )
     structure = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="payouts", verbose_name=_("structure")
     )
@@ -112,18 +115,23 @@ class Payout(models.Model):
     mutations_opted_in = models.BooleanField(_("contribue au fonds Mutations"), default=False)
     redemptions = models.PositiveIntegerField(_("validations"), default=0)
     cheques = models.PositiveIntegerField(_("chèques"), default=0)
-    face_value_total = models.BigIntegerField(_("valeur faciale"))
-    downstream_fee_ht = models.BigIntegerField(_("frais aval HT"))
-    vat = models.BigIntegerField(_("TVA sur les frais"))
-    mutations = models.BigIntegerField(_("fonds Mutations"))
-    paid_amount = models.BigIntegerField(_("montant versé"))
+    face_value_total = MoneyField(_("valeur faciale"))
+    downstream_fee_ht = MoneyField(_("frais aval HT"))
+    vat = MoneyField(_("TVA sur les frais"))
+    mutations = MoneyField(_("fonds Mutations"))
+    paid_amount = MoneyField(_("montant versé"))
     # The account paid, copied when the run is exported (the SEPA file is built from this snapshot).
     bank_account = models.ForeignKey(
-        "settlement.BankAccount", null=True, blank=True, on_delete=models.PROTECT, related_name="payouts"
+        "settlement.BankAccount",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="payouts",
+        verbose_name=_("compte bancaire"),
     )
-    iban = models.CharField(max_length=34, blank=True)
-    bic = models.CharField(max_length=11, blank=True)
-    holder = models.CharField(max_length=140, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    holder = models.CharField(_("titulaire du compte"), max_length=140, blank=True)
     fee_invoice_number = models.CharField(_("facture des frais"), max_length=30, blank=True)
     statement = models.FileField(_("relevé"), blank=True)
     fee_invoice = models.FileField(_("facture"), blank=True)
@@ -160,18 +168,22 @@ class Payout(models.Model):
 class PayoutLine(models.Model):
     """One line of a statement: the cheques of one lieu for one service, at one rate."""
 
-    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="lines")
-    lieu = models.ForeignKey("qualification.Lieu", on_delete=models.PROTECT, related_name="+")
-    service = models.ForeignKey("referentiel.Service", on_delete=models.PROTECT, related_name="+")
-    downstream_fee_bp = models.PositiveIntegerField()
-    vat_bp = models.PositiveIntegerField()
-    redemptions = models.PositiveIntegerField(default=0)
-    cheques = models.PositiveIntegerField()
-    face_value_total = models.BigIntegerField()
-    downstream_fee_ht = models.BigIntegerField()
-    vat = models.BigIntegerField()
-    mutations = models.BigIntegerField()
-    paid_amount = models.BigIntegerField()
+    payout = models.ForeignKey(
+        Payout, on_delete=models.CASCADE, related_name="lines", verbose_name=_("contrepaiement d'une structure")
+    )
+    lieu = models.ForeignKey("qualification.Lieu", on_delete=models.PROTECT, related_name="+", verbose_name=_("lieu"))
+    service = models.ForeignKey(
+        "referentiel.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+    downstream_fee_bp = RateField(_("taux des frais aval (HT)"))
+    vat_bp = RateField(_("taux de TVA sur les frais"))
+    redemptions = models.PositiveIntegerField(_("validations"), default=0)
+    cheques = models.PositiveIntegerField(_("chèques"))
+    face_value_total = MoneyField(_("valeur faciale"))
+    downstream_fee_ht = MoneyField(_("frais aval HT"))
+    vat = MoneyField(_("TVA sur les frais"))
+    mutations = MoneyField(_("fonds Mutations"))
+    paid_amount = MoneyField(_("montant versé"))
 
     class Meta:
         verbose_name = _("ligne de relevé")
@@ -185,8 +197,12 @@ class PayoutLine(models.Model):
 class SettledRedemption(models.Model):
     """Which payout paid a redemption: at most one, ever (unique)."""
 
-    payout = models.ForeignKey(Payout, on_delete=models.PROTECT, related_name="settled")
-    redemption = models.OneToOneField("cheques.Redemption", on_delete=models.PROTECT, related_name="settlement")
+    payout = models.ForeignKey(
+        Payout, on_delete=models.PROTECT, related_name="settled", verbose_name=_("contrepaiement d'une structure")
+    )
+    redemption = models.OneToOneField(
+        "cheques.Redemption", on_delete=models.PROTECT, related_name="settlement", verbose_name=_("validation")
+    )
 
     class Meta:
         verbose_name = _("validation contrepayée")

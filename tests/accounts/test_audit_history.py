@@ -183,11 +183,11 @@ def test_staff_read_the_history_in_french_with_its_author_and_euros(client):
         reverse("admin:cheques_feerates_change", args=[rates.pk]),
         {
             "valid_from": "01/01/2027",
-            "face_value": "1200",
-            "upstream_fee_bp": "400",
-            "downstream_fee_bp": "400",
-            "vat_bp": "2000",
-            "mutations_bp": "100",
+            "face_value": "12,00",  # typed in euros and percent (aptic/admin_base.py)
+            "upstream_fee_bp": "4",
+            "downstream_fee_bp": "4",
+            "vat_bp": "20",
+            "mutations_bp": "1",
             "decision": "AG 2026",
         },
     )
@@ -197,12 +197,12 @@ def test_staff_read_the_history_in_french_with_its_author_and_euros(client):
 
     text = page_text(client.get(reverse("admin:cheques_feerates_history", args=[rates.pk])))
     assert "Historique complet" in text
-    assert "Valeur faciale (centimes) : 10,00 € → 12,00 €" in text
+    assert "Valeur faciale d'un chèque : 10,00 € → 12,00 €" in text
     assert str(finance) in text
 
     text = page_text(client.get(reverse("admin:cheques_order_history", args=[order.pk])))
     assert "État : Devis émis → Confirmée" in text or "État : Devis → Confirmée" in text
-    assert "Total TTC (centimes) : — → 209,60 €" in text
+    assert "Total TTC : — → 209,60 €" in text
 
     text = page_text(client.get(reverse("admin:accounts_historyentry_changelist")))
     assert "Barème des frais" in text or "barème des frais" in text
